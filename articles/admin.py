@@ -1,0 +1,391 @@
+"""The journalists' and editors' desk."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
+
+from articles import history, publishing
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    EditorialNote,
+    Organisation,
+    Quote,
+    Section,
+    Speaker,
+)
+
+admin.site.site_header = _("Newsroom desk")
+admin.site.site_title = _("Newsroom desk")
+admin.site.index_title = _("The desk")
+admin.site.index_template = "admin/desk_index.html"
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "is_agency"]
+    list_filter = ["is_agency"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+
+class SpeakerOfOrganisationInline(admin.TabularInline):
+    model = Speaker
+    fields = ["full_name", "role"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "website"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SpeakerOfOrganisationInline]
+
+
+class QuoteOfSpeakerInline(admin.TabularInline):
+    """The speaker's quotes across articles, read-only: they are edited on each article."""
+
+    model = Quote
+    fields = ["article", "role", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-article__published_at"]
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "organisation", "role", "quote_count"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["full_name", "role", "organisation__name"]
+    prepopulated_fields = {"slug": ["full_name"]}
+    autocomplete_fields = ["organisation"]
+    inlines = [QuoteOfSpeakerInline]
+
+    @admin.display(description=_("quotes"))
+    def quote_count(self, speaker):
+        return speaker.quotes.count()
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    autocomplete_fields = ["author"]
+    extra = 1
+    verbose_name_plural = _("byline (in order)")
+
+
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = ["speaker", "role", "text", "position", "is_pull_quote"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def clean(self):
+        cleaned = super().clean()
+        # Pre-fill the role from the speaker; once saved it stays as written.
+        if cleaned.get("speaker") and not cleaned.get("role"):
+            cleaned["role"] = cleaned["speaker"].role
+            self.instance.role = cleaned["role"]
+        return cleaned
+
+
+class QuoteFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        pulls = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_pull_quote") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(pulls) > 1:
+            raise forms.ValidationError(gettext("An article has at most one pull quote."))
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    form = QuoteForm
+    formset = QuoteFormSet
+    autocomplete_fields = ["speaker"]
+    extra = 1
+
+
+class EditorialNoteInline(admin.TabularInline):
+    model = EditorialNote
+    extra = 0
+    widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The version of the article the form was opened on; a stale one is refused on save.
+    edit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+        widgets = {"lede": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_token"].initial = self.instance.edit_token
+
+    def clean(self):
+        cleaned = super().clean()
+        article = self.instance
+        token = cleaned.get("edit_token")
+        if article.pk and token != article.edit_token:
+            raise forms.ValidationError(conflict_message(article, token))
+        return cleaned
+
+
+def conflict_message(article, token):
+    """Explain, in one message, who saved the article meanwhile and what they changed."""
+    user, when = history.last_change(article)
+    opened = history.version_with_token(article, token) if token else None
+    changed = []
+    if opened is not None:
+        changed = [str(c["label"]) for c in history.diff(history.snapshot_of_version(opened),
+                                                         history.snapshot(article))]
+    who = user.get_full_name() or user.get_username() if user else gettext("someone")
+    message = gettext(
+        "%(who)s saved this article on %(when)s, after you opened it. Your changes were not "
+        "saved, so that theirs are not lost: reload the page to see their version."
+    ) % {"who": who, "when": date_format(when, "SHORT_DATETIME_FORMAT") if when else "?"}
+    if changed:
+        message += " " + gettext("They changed: %(fields)s.") % {"fields": ", ".join(changed)}
+    return message
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline, QuoteInline, EditorialNoteInline]
+    list_display = [
+        "headline",
+        "status",
+        "section",
+        "published_at",
+        "byline",
+        "is_embargoed",
+        "updated_at",
+    ]
+    list_filter = ["status", "section", "is_embargoed", "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["headline", "lede", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section"]
+    object_history_template = "admin/articles/article/object_history.html"
+    change_form_template = "admin/articles/article/change_form.html"
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    fieldsets = [
+        (None, {"fields": ["kicker", "headline", "slug", "lede", "edit_token"]}),
+        (
+            _("Lead photo"),
+            {"fields": ["lead_image", "lead_image_caption", "lead_image_credit", "lead_image_alt"]},
+        ),
+        (_("Body"), {"fields": ["body"]}),
+        (_("Classification"), {"fields": ["section", "tags"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "is_embargoed",
+                    "is_open_for_comments",
+                    "review_note",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        bylines = Byline.objects.select_related("author")
+        return super().get_queryset(request).prefetch_related(Prefetch("bylines", bylines))
+
+    @admin.display(description=_("byline"))
+    def byline(self, article):
+        return ", ".join(str(b.author) for b in article.bylines.all())
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["status"]
+        if not publishing.is_editor(request.user):
+            readonly.append("review_note")
+        return readonly
+
+    def view_on_site(self, article):
+        if article.is_published():
+            return article.get_absolute_url()
+        return reverse("articles:preview", kwargs={"pk": article.pk})
+
+    # Permissions: the model permissions from the groups, narrowed by the publishing rules.
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return publishing.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return publishing.can_delete(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return publishing.is_editor(request.user)
+
+    def has_submit_permission(self, request):
+        return self.has_change_permission(request)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not publishing.can_delete(request.user, obj) for obj in objs):
+            perms_needed = {*perms_needed, gettext("published article")}
+        return deleted, counts, perms_needed, protected
+
+    # Saving.
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if change:
+            # Claim the version atomically, so that two saves at the same instant cannot both win.
+            claimed = publishing.claim_edit(obj, form.cleaned_data.get("edit_token"))
+            if not claimed:
+                raise PermissionDenied(conflict_message(obj, form.cleaned_data["edit_token"]))
+        super().save_model(request, obj, form, change)
+        if "lead_image" in form.changed_data:
+            publishing.refresh_renditions(obj)
+
+    # State changes, from the change form's buttons and from the list's actions.
+
+    BUTTONS = {
+        "_submit": (publishing.submit, _("The article was sent to the editors.")),
+        "_publish": (publishing.publish, _("The article is published.")),
+        "_unpublish": (publishing.unpublish, _("The article was taken off the site.")),
+        "_send_back": (publishing.send_back, _("The article was sent back to its author.")),
+    }
+
+    def _apply_button(self, request, obj):
+        for name, (transition, done) in self.BUTTONS.items():
+            if name in request.POST:
+                transition(obj, by=request.user)
+                self.message_user(request, done, messages.SUCCESS)
+                return True
+        return False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self._apply_button(request, obj):
+            return HttpResponseRedirect(request.path.replace("/add/", f"/{obj.pk}/change/"))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if self._apply_button(request, obj):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        user = request.user
+        article = obj or Article()
+        context["transitions"] = {
+            "submit": publishing.can_submit(user, article),
+            "publish": obj is not None and publishing.can_publish(user, obj),
+            "unpublish": obj is not None and publishing.can_unpublish(user, obj),
+            "send_back": obj is not None and publishing.can_send_back(user, obj),
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _bulk(self, request, queryset, transition, done):
+        changed = refused = 0
+        for article in queryset:
+            try:
+                transition(article, by=request.user)
+                changed += 1
+            except PermissionDenied:
+                refused += 1
+        if changed:
+            self.message_user(request, done % {"count": changed}, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d article was left as it was: you may not do that to it.",
+                    "%(count)d articles were left as they were: you may not do that to them.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Submit for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, publishing.submit, gettext("%(count)d sent for review."))
+
+    @admin.action(description=_("Publish (or schedule)"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, publishing.publish, gettext("%(count)d published."))
+
+    @admin.action(description=_("Unpublish"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, publishing.unpublish, gettext("%(count)d unpublished."))
+
+    # History with a diff against the current version.
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path("<int:pk>/history/<int:version_id>/compare/", compare,
+                 name="articles_article_compare"),
+            *super().get_urls(),
+        ]
+
+    def compare_view(self, request, pk, version_id):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(history.versions(article), pk=version_id)
+        changes = history.diff(history.snapshot_of_version(version), history.snapshot(article))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "version": version,
+            "changes": changes,
+            "title": gettext("Changes since the version of %(when)s")
+            % {"when": date_format(version.revision.date_created, "SHORT_DATETIME_FORMAT")},
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)

@@ -1,0 +1,8 @@
+from django.conf import settings
+
+from articles.models import Section
+
+
+def site_sections(request):
+    """Give every page the site's name and its sections for the menu (one lazy query)."""
+    return {"site_name": settings.SITE_NAME, "menu_sections": Section.objects.all()}

@@ -1,0 +1,105 @@
+"""An article's saved versions, as editors read them: what a version said, and what changed."""
+
+import difflib
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
+
+from articles.models import Quote, Speaker
+
+FIELDS = {
+    "kicker": _("kicker"),
+    "headline": _("headline"),
+    "lede": _("lede"),
+    "body": _("body"),
+    "quotes": _("quotes"),
+    "lead_image_caption": _("caption"),
+    "lead_image_credit": _("photo credit"),
+    "published_at": _("publication time"),
+}
+
+
+def _body_lines(html):
+    """Split rich text into one line per block, so a diff reads paragraph by paragraph."""
+    blocks = re.split(r"</(?:p|h2|h3|li|blockquote)>", html or "")
+    return [strip_tags(block).strip() for block in blocks if strip_tags(block).strip()]
+
+
+def _quote_line(speaker_name, role, text):
+    return f"{speaker_name} ({role}) : « {text} »"
+
+
+def snapshot(article):
+    """Return the article's current text, field by field, as lists of lines."""
+    quotes = article.quotes.select_related("speaker")
+    return {
+        "kicker": [article.kicker],
+        "headline": [article.headline],
+        "lede": [article.lede],
+        "body": _body_lines(article.body),
+        "quotes": [_quote_line(q.speaker.full_name, q.role, q.text) for q in quotes],
+        "lead_image_caption": [article.lead_image_caption],
+        "lead_image_credit": [article.lead_image_credit],
+        "published_at": [str(article.published_at or "")],
+    }
+
+
+def snapshot_of_version(version):
+    """Return what a saved version of an article said, in the same shape as snapshot()."""
+    data = version.field_dict
+    quote_type = ContentType.objects.get_for_model(Quote)
+    quote_data = sorted(
+        (v.field_dict for v in version.revision.version_set.filter(content_type=quote_type)),
+        key=lambda q: (q["position"], q["id"]),
+    )
+    names = Speaker.objects.in_bulk([q["speaker_id"] for q in quote_data])
+    return {
+        "kicker": [data.get("kicker", "")],
+        "headline": [data.get("headline", "")],
+        "lede": [data.get("lede", "")],
+        "body": _body_lines(data.get("body", "")),
+        "quotes": [
+            _quote_line(getattr(names.get(q["speaker_id"]), "full_name", "?"), q["role"], q["text"])
+            for q in quote_data
+        ],
+        "lead_image_caption": [data.get("lead_image_caption", "")],
+        "lead_image_credit": [data.get("lead_image_credit", "")],
+        "published_at": [str(data.get("published_at") or "")],
+    }
+
+
+def diff(before, after):
+    """Return, for each field that differs, its label and the changed lines marked - and +."""
+    changes = []
+    for name, label in FIELDS.items():
+        if before[name] == after[name]:
+            continue
+        lines = [
+            line
+            for line in difflib.ndiff(before[name], after[name])
+            if line[:1] in "+-" and line[1:].strip()
+        ]
+        changes.append({"field": name, "label": label, "lines": lines})
+    return changes
+
+
+def versions(article):
+    return Version.objects.get_for_object(article).select_related("revision__user")
+
+
+def version_with_token(article, token):
+    """Return the saved version the desk form was opened on, if it is known."""
+    for version in versions(article):
+        if version.field_dict.get("edit_token") == token:
+            return version
+    return None
+
+
+def last_change(article):
+    """Return who saved the article last and when, from its history."""
+    latest = versions(article).first()
+    return (latest.revision.user, latest.revision.date_created) if latest else (None, None)
+

@@ -1,0 +1,396 @@
+"""What the newsroom publishes: sections, bylines, speakers and their quotes, articles."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from articles.images import validate_lead_image
+
+# What a journalist may put in an article body; the same list drives the editor's toolbar
+# and the nh3 allow-list applied on the server.
+BODY_EXTENSIONS = {
+    "Heading": {"levels": [2, 3]},
+    "Bold": True,
+    "Italic": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
+
+
+class SanitizedRichTextField(ProseEditorField):
+    """A prose-editor field sanitised whenever it is saved, whatever the caller."""
+
+    def pre_save(self, model_instance, add):
+        value = self.sanitize(getattr(model_instance, self.attname) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two sentences shown on the section page.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Sections are listed in this order in the menu.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A byline: a journalist, a contributor or an agency."""
+
+    name = models.CharField(_("display name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text=_("The desk account of this journalist, if they have one."),
+    )
+    is_agency = models.BooleanField(
+        _("is an agency"), default=False, help_text=_("A press agency rather than a person.")
+    )
+    bio = models.TextField(_("short biography"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Speaker(models.Model):
+    """A person quoted in articles."""
+
+    full_name = models.CharField(_("full name"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speakers",
+    )
+    role = models.CharField(
+        _("current role"),
+        max_length=255,
+        blank=True,
+        help_text=_("Pre-fills new quotes; quotes already published keep the role they were given."),
+    )
+    bio = models.TextField(_("short biography"), blank=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("articles:speaker", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Return what a reader may see: published, due, and not under embargo."""
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+            is_embargoed=False,
+        )
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def ready_for_review(self):
+        return self.filter(status=Article.Status.READY)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready for review")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    kicker = models.CharField(
+        _("kicker"), max_length=80, blank=True, help_text=_("A few words above the headline.")
+    )
+    headline = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        help_text=_("Used in the address; old addresses keep working when it changes."),
+    )
+    lede = models.TextField(
+        _("lede"), max_length=600, help_text=_("Two sentences that sum up the story.")
+    )
+    lead_image = models.ImageField(
+        _("lead photo"),
+        upload_to="lead/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        validators=[validate_lead_image],
+        help_text=_("JPEG, PNG or WebP."),
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    lead_image_caption = models.CharField(
+        _("caption"), max_length=300, blank=True, help_text=_("What the photo shows.")
+    )
+    lead_image_credit = models.CharField(
+        _("photo credit"), max_length=120, blank=True, help_text=_("Photographer or agency.")
+    )
+    lead_image_alt = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describes the photo for readers who cannot see it."),
+    )
+    body = SanitizedRichTextField(
+        _("body"),
+        extensions=BODY_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text=_("Use level 2 headings for subheads."),
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), through="Byline", related_name="articles", blank=True
+    )
+    tags = TaggableManager(_("tags"), blank=True, help_text=_("Regions, cities, organisations."))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the article; readers see it from then on."),
+    )
+    is_embargoed = models.BooleanField(
+        _("under embargo"),
+        default=False,
+        help_text=_("Keeps the article off every public page, whatever its status."),
+    )
+    is_open_for_comments = models.BooleanField(_("comments open"), default=True)
+    review_note = models.TextField(
+        _("note from the editor"),
+        blank=True,
+        help_text=_("Why the article was sent back to its author."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Changes on every save from the desk; a form carrying an older token is refused.
+    edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("preview_article", _("Can preview unpublished articles")),
+        ]
+        indexes = [
+            # Every public listing: published() ordered by publication time.
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+                violation_error_message=_("A published article needs a publication time."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug, "pk": self.pk})
+
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+            and not self.is_embargoed
+        )
+
+    is_published.boolean = True
+    is_published.short_description = _("visible to readers")
+
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def revised_at(self):
+        """The time of the latest editor's note or correction, shown as "updated"."""
+        times = [note.created_at for note in self.notes.all()]
+        return max(times) if times else None
+
+    def pull_quote(self):
+        return next((quote for quote in self.quotes.all() if quote.is_pull_quote), None)
+
+    def speakers(self):
+        """Return each quoted speaker once, with the role given in their first quote."""
+        seen = {}
+        for quote in self.quotes.all():
+            seen.setdefault(quote.speaker_id, quote)
+        return list(seen.values())
+
+
+class Byline(models.Model):
+    """An author of an article, in the order the byline lists them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="one_byline_per_author"),
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Quote(models.Model):
+    """Words a speaker said, as quoted in one article, with the role they held then."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.PROTECT, related_name="quotes"
+    )
+    role = models.CharField(
+        _("role when quoted"),
+        max_length=255,
+        blank=True,
+        help_text=_("Left empty, the speaker's current role is used; it is then kept as written."),
+    )
+    text = models.TextField(_("quoted words"), max_length=2000)
+    position = models.PositiveSmallIntegerField(
+        _("after paragraph"),
+        default=0,
+        help_text=_("The number of body paragraphs after which the quote stands (0: at the top)."),
+    )
+    is_pull_quote = models.BooleanField(
+        _("pull quote"), default=False, help_text=_("Shown in large type within the article.")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(is_pull_quote=True),
+                name="one_pull_quote_per_article",
+                violation_error_message=_("An article has at most one pull quote."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.text[:60]}"
+
+
+class EditorialNote(models.Model):
+    """A dated note, correction, clarification or update shown at the foot of an article."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Editor's note")
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField(_("text"), max_length=2000)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("editor's note or correction")
+        verbose_name_plural = _("editor's notes and corrections")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+

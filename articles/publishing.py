@@ -1,0 +1,132 @@
+"""Who may do what to an article, and the state changes themselves.
+
+The admin's buttons and actions, the demo loader and any other caller go through these functions,
+so the rules live in one place: journalists write and submit their own articles; editors also
+publish, schedule, unpublish and send back; moderators have no say on articles.
+"""
+
+import uuid
+
+import reversion
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.images import make_renditions
+from articles.models import Article
+
+Status = Article.Status
+
+
+def is_editor(user):
+    return user.is_active and user.has_perm("articles.publish_article")
+
+
+def is_own(user, article):
+    """Tell whether the user created the article or signs it."""
+    if article.pk is None or article.created_by_id == user.pk:
+        return True
+    return article.bylines.filter(author__user=user).exists()
+
+
+def can_create(user):
+    return user.is_active and user.has_perm("articles.add_article")
+
+
+def can_edit(user, article):
+    if not (user.is_active and user.has_perm("articles.change_article")):
+        return False
+    if is_editor(user):
+        return True
+    return article.status != Status.PUBLISHED and is_own(user, article)
+
+
+def can_delete(user, article):
+    if not (user.is_active and user.has_perm("articles.delete_article")):
+        return False
+    if is_editor(user):
+        return True
+    return article.status != Status.PUBLISHED and is_own(user, article)
+
+
+def can_submit(user, article):
+    return article.status in (Status.DRAFT, Status.UNPUBLISHED) and can_edit(user, article)
+
+
+def can_publish(user, article):
+    return is_editor(user) and article.status != Status.PUBLISHED
+
+
+def can_unpublish(user, article):
+    return is_editor(user) and article.status == Status.PUBLISHED
+
+
+def can_send_back(user, article):
+    return is_editor(user) and article.status == Status.READY
+
+
+def can_preview(user, article):
+    return user.is_active and user.has_perm("articles.preview_article")
+
+
+def _require(allowed, message):
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _save(article, *fields, by, comment):
+    """Save a state change as a revision of its own, so the history says who did it."""
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        article.edit_token = uuid.uuid4()
+        article.save(update_fields=[*fields, "edit_token", "updated_at"])
+
+
+def claim_edit(article, token):
+    """Take the article's edit token if it is still the one the form was opened on."""
+    new_token = uuid.uuid4()
+    claimed = Article.objects.filter(pk=article.pk, edit_token=token).update(edit_token=new_token)
+    article.edit_token = new_token
+    return claimed == 1
+
+
+def submit(article, *, by):
+    """Send the article to the editors for review."""
+    _require(can_submit(by, article), _("You cannot submit this article."))
+    article.status = Status.READY
+    _save(article, "status", by=by, comment=_("Submitted for review"))
+
+
+def publish(article, *, by, at=None):
+    """Publish now, or at the article's future publication time (scheduling)."""
+    _require(can_publish(by, article), _("Only an editor can publish an article."))
+    now = timezone.now()
+    if at is None:
+        at = article.published_at if article.published_at and article.published_at > now else now
+    article.status = Status.PUBLISHED
+    article.published_at = at
+    article.review_note = ""
+    _save(article, "status", "published_at", "review_note", by=by, comment=_("Published"))
+
+
+def unpublish(article, *, by):
+    """Take the article off the site; it keeps its content and history."""
+    _require(can_unpublish(by, article), _("Only an editor can unpublish an article."))
+    article.status = Status.UNPUBLISHED
+    _save(article, "status", by=by, comment=_("Unpublished"))
+
+
+def send_back(article, *, by, note=None):
+    """Return an article under review to its author, with the editor's note."""
+    _require(can_send_back(by, article), _("Only an editor can send an article back."))
+    article.status = Status.DRAFT
+    if note is not None:
+        article.review_note = note
+    _save(article, "status", "review_note", by=by, comment=_("Sent back to its author"))
+
+
+def refresh_renditions(article):
+    """Regenerate the lead photo's widths after the photo changed."""
+    article.lead_image_renditions = make_renditions(article)
+    article.save(update_fields=["lead_image_renditions"])

@@ -1,0 +1,129 @@
+"""The reader's pages. Every listing starts from Article.objects.published()."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from articles import publishing, rendering
+from articles.models import Article, Author, Byline, Quote, Section, Speaker
+
+
+def with_article_details(queryset):
+    """Load everything an article page shows in a fixed number of queries."""
+    return queryset.select_related("section").prefetch_related(
+        Prefetch("bylines", Byline.objects.select_related("author")),
+        Prefetch("quotes", Quote.objects.select_related("speaker__organisation")),
+        "notes",
+        "tags",
+    )
+
+
+def with_card_details(queryset):
+    """Load what an article card shows (section and byline)."""
+    return queryset.select_related("section").prefetch_related(
+        Prefetch("bylines", Byline.objects.select_related("author"))
+    )
+
+
+class PublishedArticleMixin:
+    def get_queryset(self):
+        return with_card_details(Article.objects.published())
+
+
+class HomeView(PublishedArticleMixin, TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = list(self.get_queryset()[:13])
+        return super().get_context_data(lead=latest[:1], latest=latest[1:], **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return with_article_details(Article.objects.published())
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.slug != kwargs["slug"]:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        blocks = rendering.compose(article.body, article.quotes.all())
+        return super().get_context_data(blocks=blocks, **kwargs)
+
+
+@staff_member_required
+def preview(request, pk):
+    """Show any article, whatever its status, to desk members allowed to preview it."""
+    article = get_object_or_404(with_article_details(Article.objects.all()), pk=pk)
+    if not publishing.can_preview(request.user, article):
+        raise PermissionDenied
+    view = ArticleDetailView(request=request, object=article, kwargs={})
+    context = view.get_context_data(object=article, is_preview=True)
+    response = view.render_to_response(context)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class SectionView(PublishedArticleMixin, ListView):
+    template_name = "articles/section.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class TagView(PublishedArticleMixin, ListView):
+    template_name = "articles/tag.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(PublishedArticleMixin, ListView):
+    template_name = "articles/author.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class SpeakerView(ListView):
+    template_name = "articles/speaker.html"
+    paginate_by = 20
+    context_object_name = "quotes"
+
+    def get_queryset(self):
+        self.speaker = get_object_or_404(
+            Speaker.objects.select_related("organisation"), slug=self.kwargs["slug"]
+        )
+        return (
+            Quote.objects.filter(speaker=self.speaker, article__in=Article.objects.published())
+            .select_related("article__section")
+            .order_by("-article__published_at", "position")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(speaker=self.speaker, **kwargs)

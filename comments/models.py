@@ -1,0 +1,1 @@
+# Reader comments, reports and moderation arrive with the comments issue.
