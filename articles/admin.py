@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from articles import history, publishing
+from articles.images import validate_lead_image
 from articles.models import (
     Article,
     Author,
@@ -151,7 +151,7 @@ class EditorialNoteInline(admin.TabularInline):
 
 class ArticleAdminForm(forms.ModelForm):
     # The version of the article the form was opened on; a stale one is refused on save.
-    edit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    opened_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
@@ -161,14 +161,22 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["edit_token"].initial = self.instance.edit_token
+            self.fields["opened_token"].initial = self.instance.edit_token
+
+    def clean_lead_image(self):
+        image = self.cleaned_data.get("lead_image")
+        if image and "lead_image" in self.changed_data:
+            validate_lead_image(image)
+        return image
 
     def clean(self):
         cleaned = super().clean()
         article = self.instance
-        token = cleaned.get("edit_token")
+        token = cleaned.get("opened_token")
         if article.pk and token != article.edit_token:
             raise forms.ValidationError(conflict_message(article, token))
+        if article.status == Article.Status.PUBLISHED and not cleaned.get("published_at"):
+            self.add_error("published_at", gettext("A published article needs a publication time."))
         return cleaned
 
 
@@ -178,8 +186,10 @@ def conflict_message(article, token):
     opened = history.version_with_token(article, token) if token else None
     changed = []
     if opened is not None:
-        changed = [str(c["label"]) for c in history.diff(history.snapshot_of_version(opened),
-                                                         history.snapshot(article))]
+        changed = [
+            str(c["label"])
+            for c in history.diff(history.snapshot_of_version(opened), history.snapshot(article))
+        ]
     who = user.get_full_name() or user.get_username() if user else gettext("someone")
     message = gettext(
         "%(who)s saved this article on %(when)s, after you opened it. Your changes were not "
@@ -213,7 +223,7 @@ class ArticleAdmin(VersionAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "lede", "edit_token"]}),
+        (None, {"fields": ["kicker", "headline", "slug", "lede", "opened_token"]}),
         (
             _("Lead photo"),
             {"fields": ["lead_image", "lead_image_caption", "lead_image_credit", "lead_image_alt"]},
@@ -284,9 +294,9 @@ class ArticleAdmin(VersionAdmin):
             obj.created_by = request.user
         if change:
             # Claim the version atomically, so that two saves at the same instant cannot both win.
-            claimed = publishing.claim_edit(obj, form.cleaned_data.get("edit_token"))
+            claimed = publishing.claim_edit(obj, form.cleaned_data.get("opened_token"))
             if not claimed:
-                raise PermissionDenied(conflict_message(obj, form.cleaned_data["edit_token"]))
+                raise PermissionDenied(conflict_message(obj, form.cleaned_data["opened_token"]))
         super().save_model(request, obj, form, change)
         if "lead_image" in form.changed_data:
             publishing.refresh_renditions(obj)
@@ -368,8 +378,11 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_view)
         return [
-            path("<int:pk>/history/<int:version_id>/compare/", compare,
-                 name="articles_article_compare"),
+            path(
+                "<int:pk>/history/<int:version_id>/compare/",
+                compare,
+                name="articles_article_compare",
+            ),
             *super().get_urls(),
         ]
 

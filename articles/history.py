@@ -102,4 +102,3 @@ def last_change(article):
     """Return who saved the article last and when, from its history."""
     latest = versions(article).first()
     return (latest.revision.user, latest.revision.date_created) if latest else (None, None)
-

@@ -65,7 +65,8 @@ def make_renditions(article):
             if default_storage.exists(name):
                 default_storage.delete(name)
             name = default_storage.save(name, ContentFile(buffer.getvalue()))
-            renditions.append({"url": default_storage.url(name), "width": copy.width,
-                               "height": copy.height})
+            renditions.append(
+                {"url": default_storage.url(name), "width": copy.width, "height": copy.height}
+            )
     article.lead_image.close()
     return renditions

@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
-from articles.images import validate_lead_image
-
 # What a journalist may put in an article body; the same list drives the editor's toolbar
 # and the nh3 allow-list applied on the server.
 BODY_EXTENSIONS = {
@@ -122,7 +120,9 @@ class Speaker(models.Model):
         _("current role"),
         max_length=255,
         blank=True,
-        help_text=_("Pre-fills new quotes; quotes already published keep the role they were given."),
+        help_text=_(
+            "Pre-fills new quotes; quotes already published keep the role they were given."
+        ),
     )
     bio = models.TextField(_("short biography"), blank=True)
 
@@ -179,7 +179,6 @@ class Article(models.Model):
         blank=True,
         width_field="lead_image_width",
         height_field="lead_image_height",
-        validators=[validate_lead_image],
         help_text=_("JPEG, PNG or WebP."),
     )
     lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -393,4 +392,3 @@ class EditorialNote(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
-

@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test`. Nothing but Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_ENV := DEBUG=1
+
+.PHONY: run test install lint format check messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(RUN_ENV) $(BIN)/python manage.py check --fail-level WARNING
+	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: install
+	$(RUN_ENV) $(BIN)/python manage.py makemessages -l fr --no-location
+	$(RUN_ENV) $(BIN)/python manage.py compilemessages -l fr
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

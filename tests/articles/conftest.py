@@ -1,0 +1,81 @@
+"""Helpers to drive the desk's article form as a browser would post it."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.models import Speaker
+
+ADD_URL = "/desk/articles/article/add/"
+
+
+def change_url(article):
+    return f"/desk/articles/article/{article.pk}/change/"
+
+
+def jpeg(width=1600, height=900, name="photo.jpg", image_format="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 90, 160)).save(buffer, image_format)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type.get(image_format, "image/gif"))
+
+
+def formset(prefix, rows, initial=0):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def article_form(section, *, quotes=(), notes=(), bylines=(), **fields):
+    """Return the POST data of a complete article form."""
+    data = {
+        "kicker": "Économie numérique",
+        "headline": "Toulouse et Montpellier accordent leurs pôles numériques avant la fusion",
+        "slug": "toulouse-montpellier-poles-numeriques",
+        "lede": "Les deux pôles se rencontrent. Ils comparent leurs projets.",
+        "lead_image_caption": "Le pôle toulousain et ses start-up",
+        "lead_image_credit": "Photo Jeanne Martin",
+        "lead_image_alt": "Une salle de réunion pleine",
+        "body": (
+            "<p>Premier paragraphe.</p><h2>Ce qui rapproche</h2><p>Deuxième paragraphe.</p>"
+            "<h2>Les idées échangées</h2><p>Troisième paragraphe.</p>"
+        ),
+        "section": str(section.pk),
+        "tags": "Occitanie, Toulouse, Montpellier",
+        "published_at_0": "",
+        "published_at_1": "",
+        "is_open_for_comments": "on",
+        "opened_token": "",
+    }
+    data.update(fields)
+    data.update(formset("bylines", list(bylines)))
+    data.update(formset("quotes", list(quotes)))
+    data.update(formset("notes", list(notes)))
+    return data
+
+
+def quote_row(speaker, text, position=1, *, role="", pull=False):
+    row = {"speaker": str(speaker.pk), "role": role, "text": text, "position": str(position)}
+    if pull:
+        row["is_pull_quote"] = "on"
+    return row
+
+
+@pytest.fixture
+def two_speakers(db):
+    return (
+        Speaker.objects.create(
+            full_name="Claire Fontanel", slug="claire-fontanel", role="présidente de Pôle Sud"
+        ),
+        Speaker.objects.create(
+            full_name="Hugo Bastide", slug="hugo-bastide", role="directeur de Numéria"
+        ),
+    )

@@ -1,0 +1,112 @@
+"""Personas and helpers shared by the whole suite."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.db import connection
+
+from articles.models import Article, Author, Section, Speaker
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return f"newsroom: database={database['ENGINE'].rsplit('.', 1)[-1]} cache={cache_backend}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_and_static(settings, tmp_path):
+    """Write uploads to a scratch folder; serve static files without a collectstatic manifest."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
+def make_staff(username, group):
+    user = User.objects.create_user(username, f"{username}@example.org", "pw-" + username)
+    user.is_staff = True
+    user.save()
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def journalist(db):
+    user = make_staff("lea", "Journalists")
+    Author.objects.create(name="Léa Journaliste", slug="lea-journaliste", user=user)
+    return user
+
+
+@pytest.fixture
+def other_journalist(db):
+    user = make_staff("marc", "Journalists")
+    Author.objects.create(name="Marc Confrère", slug="marc-confrere", user=user)
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_staff("rita", "Editors")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_staff("momo", "Moderators")
+
+
+@pytest.fixture
+def section(db):
+    return Section.objects.create(name="Numérique", slug="numerique")
+
+
+@pytest.fixture
+def speaker(db):
+    return Speaker.objects.create(
+        full_name="Claire Fontanel", slug="claire-fontanel", role="présidente du pôle"
+    )
+
+
+def make_article(section, *, status=Article.Status.PUBLISHED, published_at=None, **fields):
+    """Create an article; published ones default to an hour ago."""
+    from django.utils import timezone
+
+    if status == Article.Status.PUBLISHED and published_at is None:
+        published_at = timezone.now() - dt.timedelta(hours=1)
+    defaults = {
+        "headline": "Les pôles numériques se rapprochent",
+        "slug": "poles",
+        "lede": "Chapô.",
+    }
+    return Article.objects.create(
+        section=section, status=status, published_at=published_at, **(defaults | fields)
+    )
+
+
+@pytest.fixture
+def article(section):
+    return make_article(section)
+
+
+@pytest.fixture
+def queries():
+    """Capture the SQL queries of a block: `with queries() as q: ...; len(q)`."""
+    from django.test.utils import CaptureQueriesContext
+
+    return lambda: CaptureQueriesContext(connection)
