@@ -155,7 +155,23 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "kicker",
+            "headline",
+            "slug",
+            "lede",
+            "lead_image",
+            "lead_image_caption",
+            "lead_image_credit",
+            "lead_image_alt",
+            "body",
+            "section",
+            "tags",
+            "published_at",
+            "is_embargoed",
+            "is_open_for_comments",
+            "review_note",
+        ]
         widgets = {"lede": forms.Textarea(attrs={"rows": 3, "cols": 80})}
 
     def __init__(self, *args, **kwargs):
