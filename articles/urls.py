@@ -9,7 +9,7 @@ urlpatterns = [
     path("articles/<slug:slug>-<int:pk>/", views.ArticleDetailView.as_view(), name="detail"),
     path("apercu/<int:pk>/", views.preview, name="preview"),
     path("rubriques/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("mots-cles/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("mots-cles/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("auteurs/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("intervenants/<slug:slug>/", views.SpeakerView.as_view(), name="speaker"),
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,20 +29,21 @@ def test_healthz_is_ok_when_database_and_cache_answer(client):
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_cache_when_redis_is_unreachable(client, settings):
-    settings.CACHES = {
+def test_healthz_names_the_cache_when_redis_is_unreachable(client):
+    closed_port = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    response = client.get("/healthz")
+    with override_settings(CACHES=closed_port):
+        response = client.get("/healthz")
+        assert caches["default"].__class__.__name__ == "RedisCache"
     assert response.status_code == 503
     body = response.json()
     assert body["failing"] == ["cache"]
     assert body["checks"]["database"] == "ok"
-    assert caches["default"].__class__.__name__ == "RedisCache"
 
 
 def run_manage(*args, **env):
@@ -93,3 +95,24 @@ def test_500_page_is_in_french_and_needs_no_context():
     html = (ROOT / "templates" / "500.html").read_text()
     assert "Un incident nous empêche d’afficher cette page" in html
     assert "{%" not in html
+
+
+def test_healthz_process_started_with_redis_url_on_a_closed_port_names_the_cache(tmp_path):
+    script = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(r.status_code, json.loads(r.content)['failing'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = clean | {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "1",
+        "ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'health.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "503 ['cache']", result.stderr
