@@ -14,7 +14,7 @@ def test_the_corpus_is_large_enough():
 
 
 def post_everything(client, text, n):
-    """Create, through the desk, a section, author, organisation, speaker and article all in text."""
+    """Create a section, author, organisation, speaker and article through the desk."""
     short = text[:80]
     empty_inline = {"-TOTAL_FORMS": 0, "-INITIAL_FORMS": 0}
     for url, data in [
