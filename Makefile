@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	@echo "The desk: http://127.0.0.1:8000/desk/ (accounts above). The site: http://127.0.0.1:8000/"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
@@ -37,7 +38,7 @@ check: install
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: install
-	$(RUN_ENV) $(BIN)/python manage.py makemessages -l fr --no-location
+	$(RUN_ENV) $(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages -l fr
 
 clean:

@@ -6,7 +6,6 @@ from io import BytesIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -49,6 +48,7 @@ def make_renditions(article):
     """Write the lead photo's smaller widths once and record them on the article."""
     if not article.lead_image:
         return []
+    storage = article.lead_image.storage
     article.lead_image.open("rb")
     with Image.open(article.lead_image) as source:
         source = ImageOps.exif_transpose(source).convert("RGB")
@@ -62,11 +62,11 @@ def make_renditions(article):
             buffer = BytesIO()
             copy.save(buffer, "WEBP", quality=82)
             name = f"renditions/{digest}-{copy.width}.webp"
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            name = default_storage.save(name, ContentFile(buffer.getvalue()))
+            if storage.exists(name):
+                storage.delete(name)
+            name = storage.save(name, ContentFile(buffer.getvalue()))
             renditions.append(
-                {"url": default_storage.url(name), "width": copy.width, "height": copy.height}
+                {"url": storage.url(name), "width": copy.width, "height": copy.height}
             )
     article.lead_image.close()
     return renditions

@@ -247,7 +247,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-created_at"]
+        ordering = [models.F("published_at").desc(nulls_last=True), "-created_at"]
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")

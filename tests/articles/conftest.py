@@ -79,3 +79,36 @@ def two_speakers(db):
             full_name="Hugo Bastide", slug="hugo-bastide", role="directeur de Numéria"
         ),
     )
+
+
+def resubmit(response, **changes):
+    """Return the POST data of the admin form a response shows, as a browser would send it."""
+    from django import forms
+
+    context = response.context
+    data = {}
+    forms_to_send = [(context["adminform"].form, "")]
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update(
+            {management.add_prefix(name): management[name].value() for name in management.fields}
+        )
+        forms_to_send += [(form, "") for form in formset.forms]
+    for form, _ in forms_to_send:
+        for bound in form:
+            widget, value = bound.field.widget, bound.value()
+            if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                if value:
+                    data[bound.html_name] = "on"
+            elif isinstance(widget, forms.MultiWidget):
+                parts = widget.decompress(value) if not isinstance(value, list) else value
+                for index, (sub, part) in enumerate(zip(widget.widgets, parts, strict=True)):
+                    data[f"{bound.html_name}_{index}"] = sub.format_value(part) or ""
+            else:
+                formatted = widget.format_value(value)
+                data[bound.html_name] = "" if formatted is None else formatted
+    data.update(changes)
+    return data
