@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_ENV := DEBUG=1
+PORT ?= 8000
 
 .PHONY: run test install lint format check messages clean
 
@@ -19,8 +20,8 @@ install: $(VENV)/.installed
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
-	@echo "The desk: http://127.0.0.1:8000/desk/ (accounts above). The site: http://127.0.0.1:8000/"
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "The desk: http://127.0.0.1:$(PORT)/desk/ (accounts above). The site: http://127.0.0.1:$(PORT)/"
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest
