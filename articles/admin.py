@@ -233,15 +233,7 @@ def conflict_message(article, token):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, QuoteInline, EditorialNoteInline]
-    list_display = [
-        "headline",
-        "status",
-        "section",
-        "published_at",
-        "byline",
-        "is_embargoed",
-        "updated_at",
-    ]
+    list_display = ["headline", "status", "section", "published_at", "byline"]
     list_filter = ["status", "section", "is_embargoed", "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "lede", "body"]
