@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Author, Byline, Quote
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -14,18 +14,32 @@ PUBLICATION = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def public_pages(client, article):
-    return {
-        "home": client.get("/").content.decode(),
-        "section": client.get(article.section.get_absolute_url()).content.decode(),
-        "detail": client.get(f"/articles/{article.slug}-{article.pk}/").status_code,
+    """Return every public page the article could appear on."""
+    text = {
+        "home": "/",
+        "section": article.section.get_absolute_url(),
+        "tag": "/mots-cles/toulouse/",
+        "author": "/auteurs/lea-journaliste/",
+        "speaker": "/intervenants/claire-fontanel/",
     }
+    pages = {name: client.get(url).content.decode() for name, url in text.items()}
+    pages["detail"] = client.get(f"/articles/{article.slug}-{article.pk}/").status_code
+    return pages
 
 
-def test_scheduled_article_appears_at_its_time(client, section, editor):
+def link_everywhere(article, journalist, speaker):
+    """Tag, sign and quote the article, so that it would show on every kind of public page."""
+    article.tags.add("Toulouse")
+    Byline.objects.create(article=article, author=Author.objects.get(user=journalist))
+    Quote.objects.create(article=article, speaker=speaker, text="Annonce à venir")
+
+
+def test_scheduled_article_appears_at_its_time(client, section, editor, journalist, speaker):
     from articles import publishing
 
     with time_machine.travel(PUBLICATION - dt.timedelta(days=1), tick=False):
         article = make_article(section, status=Article.Status.READY, headline="Annonce à venir")
+        link_everywhere(article, journalist, speaker)
         article.published_at = PUBLICATION
         publishing.publish(article, by=editor)
         article.refresh_from_db()
@@ -37,25 +51,24 @@ def test_scheduled_article_appears_at_its_time(client, section, editor):
         assert not Article.objects.published().exists()
         assert list(Article.objects.scheduled()) == [article]
         pages = public_pages(client, article)
-        assert "Annonce à venir" not in pages["home"]
-        assert "Annonce à venir" not in pages["section"]
-        assert pages["detail"] == 404
+        assert pages.pop("detail") == 404
+        assert [name for name, html in pages.items() if "Annonce à venir" in html] == []
 
     with time_machine.travel(PUBLICATION, tick=False):
         assert list(Article.objects.published()) == [article]
         pages = public_pages(client, article)
-        assert "Annonce à venir" in pages["home"]
-        assert "Annonce à venir" in pages["section"]
-        assert pages["detail"] == 200
+        assert pages.pop("detail") == 200
+        assert [name for name, html in pages.items() if "Annonce à venir" in html] == list(pages)
 
 
-def test_embargoed_article_stays_off_the_site_even_when_due(client, section):
-    article = make_article(section, is_embargoed=True, headline="Sous embargo")
+def test_embargoed_article_stays_off_the_site_even_when_due(client, section, journalist, speaker):
+    article = make_article(section, is_embargoed=True, headline="Annonce à venir")
+    link_everywhere(article, journalist, speaker)
     assert article.published_at < timezone.now()
     assert not Article.objects.published().exists()
     pages = public_pages(client, article)
-    assert "Sous embargo" not in pages["home"]
-    assert pages["detail"] == 404
+    assert pages.pop("detail") == 404
+    assert [name for name, html in pages.items() if "Annonce à venir" in html] == []
 
 
 @pytest.mark.parametrize(
