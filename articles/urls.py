@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, search, views
 
 app_name = "articles"
 
@@ -12,4 +12,17 @@ urlpatterns = [
     path("mots-cles/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("auteurs/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("intervenants/<slug:slug>/", views.SpeakerView.as_view(), name="speaker"),
+    path("recherche/", search.search, name="search"),
+    path("archives/<int:year>/", views.YearArchiveView.as_view(), name="archive_year"),
+    path(
+        "archives/<int:year>/<int:month>/",
+        views.MonthArchiveView.as_view(),
+        name="archive_month",
+    ),
+    path("flux/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
+    path("flux/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("rubriques/<slug:slug>/rss/", feeds.SectionFeed(), name="section_feed_rss"),
+    path("rubriques/<slug:slug>/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
+    path("mots-cles/<str:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),
+    path("mots-cles/<str:slug>/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
 ]

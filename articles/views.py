@@ -2,13 +2,17 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, dates
 from taggit.models import Tag
 
-from articles import publishing, rendering
+from articles import publishing, rendering, structured_data
 from articles.models import Article, Author, Byline, Quote, Section, Speaker
+
+RELATED_COUNT = 4
+SECTION_BLOCK_SIZE = 4
 
 
 def with_article_details(queryset):
@@ -38,7 +42,37 @@ class HomeView(PublishedArticleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         latest = list(self.get_queryset()[:13])
-        return super().get_context_data(lead=latest[:1], latest=latest[1:], **kwargs)
+        return super().get_context_data(
+            lead=latest[:1], latest=latest[1:], section_blocks=section_blocks(), **kwargs
+        )
+
+
+def section_blocks():
+    """Return each section with its latest articles, in one query whatever the sections."""
+    ranked = Article.objects.published().annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=F("section_id"),
+            order_by=[F("published_at").desc(), F("pk").desc()],
+        )
+    )
+    articles = ranked.filter(rank__lte=SECTION_BLOCK_SIZE).select_related("section")
+    blocks = {}
+    for article in articles.order_by("section__position", "section__name", "rank"):
+        blocks.setdefault(article.section, []).append(article)
+    return list(blocks.items())
+
+
+def related_articles(article):
+    """Return recent published articles sharing a tag or the section with this one."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    return (
+        Article.objects.published()
+        .filter(Q(tags__in=tag_ids) | Q(section=article.section_id))
+        .exclude(pk=article.pk)
+        .select_related("section")
+        .distinct()[:RELATED_COUNT]
+    )
 
 
 class ArticleDetailView(DetailView):
@@ -56,8 +90,12 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        blocks = rendering.compose(article.body, article.quotes.all())
-        return super().get_context_data(blocks=blocks, **kwargs)
+        return super().get_context_data(
+            blocks=rendering.compose(article.body, article.quotes.all()),
+            related=related_articles(article),
+            json_ld=structured_data.news_article(article, self.request),
+            **kwargs,
+        )
 
 
 @staff_member_required
@@ -127,3 +165,19 @@ class SpeakerView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(speaker=self.speaker, **kwargs)
+
+
+class ArchiveMixin(PublishedArticleMixin):
+    date_field = "published_at"
+    paginate_by = 20
+    make_object_list = True
+    allow_empty = True
+    template_name = "articles/archive.html"
+
+
+class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
+    pass
+
+
+class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
+    month_format = "%m"

@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db import connection
 
 from articles.models import Article, Author, Section, Speaker
 
@@ -102,11 +101,3 @@ def make_article(section, *, status=Article.Status.PUBLISHED, published_at=None,
 @pytest.fixture
 def article(section):
     return make_article(section)
-
-
-@pytest.fixture
-def queries():
-    """Capture the SQL queries of a block: `with queries() as q: ...; len(q)`."""
-    from django.test.utils import CaptureQueriesContext
-
-    return lambda: CaptureQueriesContext(connection)

@@ -1,0 +1,40 @@
+"""Every public page issues a fixed number of queries, with 1 or 50 articles, quotes and tags."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Author, Speaker
+from tests.site.conftest import linked_article, public_urls
+
+pytestmark = pytest.mark.django_db
+
+
+def page_counts(client, urls):
+    """Return the number of queries of each page, in the order of the URLs."""
+    result = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        result.append(len(captured))
+    return result
+
+
+def newsroom_of(section, n):
+    """Replace the content by n articles, each with n quotes and n tags; return the first."""
+    Article.objects.all().delete()
+    Author.objects.all().delete()
+    Speaker.objects.all().delete()
+    author = Author.objects.create(name="Léa Journaliste", slug="lea")
+    speaker = Speaker.objects.create(full_name="Claire Fontanel", slug="claire")
+    articles = [
+        linked_article(section, author, speaker, f"Article numéro {i} caché", n=n) for i in range(n)
+    ]
+    return articles[0]
+
+
+def test_query_counts_do_not_grow_with_the_data(client, section):
+    small = page_counts(client, public_urls(newsroom_of(section, 1)))
+    large = page_counts(client, public_urls(newsroom_of(section, 50)))
+    assert large == small
+    assert max(small) <= 10, dict(zip(public_urls(Article.objects.first()), small, strict=True))
