@@ -151,6 +151,20 @@ X_FRAME_OPTIONS = "DENY"
 
 SITE_NAME = os.environ.get("SITE_NAME", "L'Écho des régions")
 
+# Reader comments (see comments/). The header carrying the reader's address behind a proxy,
+# e.g. HTTP_X_REAL_IP; the default is the socket's address.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30"))
+COMMENTS_RATE_LIMIT = int(os.environ.get("COMMENTS_RATE_LIMIT", "3"))  # per 10 minutes
+REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "10"))  # per 10 minutes
+COMMENTS_REPORTS_TO_HIDE = int(os.environ.get("COMMENTS_REPORTS_TO_HIDE", "3"))
+COMMENTS_MAX_LINKS = 2
+COMMENTS_MIN_FORM_SECONDS = int(os.environ.get("COMMENTS_MIN_FORM_SECONDS", "3"))
+COMMENTS_MAX_FORM_SECONDS = int(os.environ.get("COMMENTS_MAX_FORM_SECONDS", str(4 * 3600)))
+# Approve automatically an email with this many approved comments and none refused (0: off).
+COMMENTS_TRUSTED_AFTER = int(os.environ.get("COMMENTS_TRUSTED_AFTER", "0"))
+COMMENTS_METADATA_DAYS = int(os.environ.get("COMMENTS_METADATA_DAYS", "90"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -25,6 +25,7 @@ urlpatterns = [
         {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

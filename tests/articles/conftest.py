@@ -59,6 +59,7 @@ def article_form(section, *, quotes=(), notes=(), bylines=(), **fields):
     data.update(formset("bylines", list(bylines)))
     data.update(formset("quotes", list(quotes)))
     data.update(formset("notes", list(notes)))
+    data.update(formset("comments", []))  # the read-only list of reader comments
     return data
 
 

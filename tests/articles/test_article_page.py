@@ -58,8 +58,8 @@ def test_article_page_queries_do_not_grow_with_quotes_tags_authors_notes(client,
     fill(small, 1)
     fill(large, 50)
     counts = [count_queries(client, a.get_absolute_url()) for a in (small, large)]
-    # article+section, bylines, quotes+speakers, notes, tags, related articles, menu sections
-    assert counts == [7, 7]
+    # article+section, bylines, quotes+speakers, notes, tags, comments, related, menu sections
+    assert counts == [8, 8]
 
 
 def test_home_and_listing_queries_do_not_grow_with_articles(client, section):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline, Quote, Speaker
+from comments.models import Comment
 from tests.conftest import make_article
 
 
@@ -19,6 +20,14 @@ def linked_article(section, author, speaker, headline, n=1, **fields):
     for i in range(n):
         Quote.objects.create(
             article=article, speaker=speaker, text=f"{headline} dit {i}.", position=i
+        )
+        Comment.objects.create(
+            article=article,
+            display_name=f"Lecteur {i}",
+            email="lecteur@example.org",
+            text=f"Avis numéro {i}",
+            status=Comment.Status.APPROVED,
+            text_hash=f"{article.pk}-{i}",
         )
     return article
 

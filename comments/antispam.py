@@ -1,0 +1,106 @@
+"""The server-side checks against abuse: who is posting, how fast, how often, saying what."""
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import unicodedata
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from comments.models import BannedWord, Throttle
+
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+FORM_SALT = "comments.form-issued"
+
+
+def client_address(request):
+    """Return the reader's address, from the proxy's header when one is configured."""
+    header = settings.CLIENT_IP_HEADER
+    value = request.META.get(header) or request.META.get("REMOTE_ADDR", "")
+    return value.split(",")[0].strip()
+
+
+def visitor_hash(request):
+    """Return a salted hash standing for the reader's address; the address is never stored."""
+    key = f"{settings.SECRET_KEY}:visitor".encode()
+    return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
+
+
+def text_hash(text):
+    """Return a fingerprint of a text that ignores case, accents' forms and spacing."""
+    normalised = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+# Form age: a signed timestamp given with the form, checked when it comes back.
+
+
+def issue_form_stamp():
+    return signing.TimestampSigner(salt=FORM_SALT).sign("comment-form")
+
+
+def form_age(stamp):
+    """Return the form's age in seconds, or None when the stamp is missing or forged."""
+    signer = signing.TimestampSigner(salt=FORM_SALT)
+    try:
+        signer.unsign(stamp or "")
+    except signing.BadSignature:
+        return None
+    issued = signing.b62_decode(stamp.rsplit(":", 2)[-2])
+    return int(timezone.now().timestamp()) - issued
+
+
+# Rate limits: Redis where configured (atomic INCR, shared by every process), else the database.
+
+
+def _window_start(period):
+    now = timezone.now().timestamp()
+    return dt.datetime.fromtimestamp(now - now % period, tz=dt.UTC)
+
+
+def _hit_in_cache(key, period):
+    cache.add(key, 0, timeout=period)
+    return cache.incr(key)
+
+
+def _hit_in_database(key, window_start):
+    with transaction.atomic():
+        throttle, _ = Throttle.objects.get_or_create(key=key, window_start=window_start)
+        Throttle.objects.filter(pk=throttle.pk).update(hits=F("hits") + 1)
+        return Throttle.objects.get(pk=throttle.pk).hits
+
+
+def hit(action, visitor, *, limit, period):
+    """Count one attempt of the visitor at the action; tell whether it stays within the limit."""
+    window_start = _window_start(period)
+    key = f"throttle:{action}:{visitor}:{int(window_start.timestamp())}"
+    if settings.REDIS_URL:
+        try:
+            return _hit_in_cache(key, period) <= limit
+        except Exception:  # Redis down: the database keeps counting, exactly
+            pass
+    return _hit_in_database(key, window_start) <= limit
+
+
+# What the text says.
+
+
+def count_links(text):
+    return len(LINK.findall(text))
+
+
+def matching_words(text):
+    """Return the banned and suspect words found in the text, by level."""
+    folded = text.casefold()
+    found = {BannedWord.Level.BANNED: [], BannedWord.Level.SUSPECT: []}
+    for word in BannedWord.objects.all():
+        pattern = r"(?<!\w)" + re.escape(word.word.casefold()) + r"(?!\w)"
+        if re.search(pattern, folded):
+            found[word.level].append(word.word)
+    return found

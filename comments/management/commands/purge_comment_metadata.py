@@ -1,0 +1,29 @@
+"""Erase the request metadata kept against abuse once it is older than the retention period."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from comments.models import Comment, Throttle
+
+
+class Command(BaseCommand):
+    help = "Erase the hashed address and browser name of comments older than N days."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=settings.COMMENTS_METADATA_DAYS)
+
+    def handle(self, *args, days, **options):
+        cutoff = timezone.now() - dt.timedelta(days=days)
+        erased = (
+            Comment.objects.filter(submitted_at__lt=cutoff)
+            .exclude(visitor_hash="", user_agent="")
+            .update(visitor_hash="", user_agent="")
+        )
+        throttles, _ = Throttle.objects.filter(window_start__lt=cutoff).delete()
+        self.stdout.write(
+            f"Request metadata erased from {erased} comment(s) older than {days} days; "
+            f"{throttles} old rate-limit counter(s) deleted."
+        )

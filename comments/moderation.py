@@ -1,0 +1,154 @@
+"""Every change of a comment's state, for the desk, the reader's views and any other caller.
+
+Each function checks who may act, changes the comment, and writes an entry in its history.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments import antispam
+from comments.models import Comment, ModerationEvent, Report
+
+Status = Comment.Status
+Action = ModerationEvent.Action
+
+
+def can_moderate(user):
+    return user.is_active and user.has_perm("comments.moderate_comment")
+
+
+def _require_moderator(user):
+    if not can_moderate(user):
+        raise PermissionDenied(_("Only moderators and editors can moderate comments."))
+
+
+def _record(comment, action, *, actor=None, reason=""):
+    ModerationEvent.objects.create(comment=comment, action=action, actor=actor, reason=reason)
+
+
+def _decide(comment, status, action, *, moderator, refusal_reason="", note=""):
+    """Set the moderator's decision and close the comment's open reports."""
+    now = timezone.now()
+    comment.status = status
+    comment.refusal_reason = refusal_reason
+    comment.hidden_at = None
+    comment.moderated_at = now
+    comment.moderated_by = moderator
+    comment.save(
+        update_fields=["status", "refusal_reason", "hidden_at", "moderated_at", "moderated_by"]
+    )
+    comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
+    _record(comment, action, actor=moderator, reason=note)
+
+
+def is_trusted(email):
+    """Tell whether an email has earned automatic approval (when the setting turns it on)."""
+    needed = settings.COMMENTS_TRUSTED_AFTER
+    if not needed:
+        return False
+    past = Comment.objects.filter(email__iexact=email)
+    refused = past.filter(status__in=[Status.REJECTED, Status.SPAM]).exists()
+    return not refused and past.filter(status=Status.APPROVED).count() >= needed
+
+
+def submit(article, *, display_name, email, text, request, flags=(), is_spam=False):
+    """Store a reader's comment as pending (or as spam); return it and whether it is new.
+
+    The same words posted twice to the same article are stored once.
+    """
+    fingerprint = antispam.text_hash(text)
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                article=article,
+                display_name=display_name,
+                email=email,
+                text=text,
+                flags=list(flags),
+                status=Status.SPAM if is_spam else Status.PENDING,
+                text_hash=fingerprint,
+                visitor_hash=antispam.visitor_hash(request),
+                user_agent=request.headers.get("User-Agent", "")[:300],
+            )
+            _record(comment, Action.SUBMITTED, reason="; ".join(comment.flags))
+    except IntegrityError:  # the same words, already posted to this article
+        return Comment.objects.get(article=article, text_hash=fingerprint), False
+    if not is_spam and not flags and is_trusted(email):
+        comment.status = Status.APPROVED
+        comment.moderated_at = timezone.now()
+        comment.save(update_fields=["status", "moderated_at"])
+        _record(comment, Action.AUTO_APPROVED)
+    return comment, True
+
+
+@transaction.atomic
+def approve(comment, *, moderator, note=""):
+    """Publish the comment."""
+    _require_moderator(moderator)
+    _decide(comment, Status.APPROVED, Action.APPROVED, moderator=moderator, note=note)
+
+
+@transaction.atomic
+def reject(comment, *, moderator, reason, note=""):
+    """Refuse the comment, with a reason the commenter sees on the status page."""
+    _require_moderator(moderator)
+    if reason not in Comment.RefusalReason.values:
+        raise ValueError(f"unknown refusal reason {reason!r}")
+    _decide(
+        comment,
+        Status.REJECTED,
+        Action.REJECTED,
+        moderator=moderator,
+        refusal_reason=reason,
+        note=note or Comment.RefusalReason(reason).label,
+    )
+
+
+@transaction.atomic
+def mark_spam(comment, *, moderator, note=""):
+    """File the comment as spam: never shown, and counted against its sender."""
+    _require_moderator(moderator)
+    _decide(comment, Status.SPAM, Action.SPAM, moderator=moderator, note=note)
+
+
+@transaction.atomic
+def restore(comment, *, moderator, note=""):
+    """Publish again a comment that was hidden after reports, refused or filed as spam."""
+    _require_moderator(moderator)
+    _decide(comment, Status.APPROVED, Action.RESTORED, moderator=moderator, note=note)
+
+
+@transaction.atomic
+def report(comment, *, reporter_hash, reason, explanation=""):
+    """Record a reader's report; enough distinct reports hide the comment until a decision.
+
+    Return False when this visitor had already reported this comment.
+    """
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not comment.is_public():
+        raise PermissionDenied(_("This comment is not published."))
+    _report, created = Report.objects.get_or_create(
+        comment=comment,
+        reporter_hash=reporter_hash,
+        defaults={"reason": reason, "explanation": explanation},
+    )
+    if not created:
+        return False
+    _record(comment, Action.REPORTED, reason=Report.Reason(reason).label)
+    open_reports = comment.reports.filter(resolved_at__isnull=True).count()
+    if open_reports >= settings.COMMENTS_REPORTS_TO_HIDE:
+        comment.hidden_at = timezone.now()
+        comment.save(update_fields=["hidden_at"])
+        _record(comment, Action.HIDDEN, reason=str(open_reports))
+    return True
+
+
+def are_open(article):
+    """Tell whether readers may still comment: the article's switch, and its age."""
+    if not article.is_open_for_comments or article.published_at is None:
+        return False
+    age = timezone.now() - article.published_at
+    return age.days < settings.COMMENTS_CLOSE_AFTER_DAYS

@@ -1,0 +1,36 @@
+from django import template
+
+from comments import moderation
+from comments.forms import CommentForm, ReportForm
+from comments.models import Comment
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/block.html", takes_context=True)
+def comments_block(context, article):
+    """Render an article's published comments, numbered, and the form when comments are open."""
+    comments = list(
+        Comment.objects.public()
+        .filter(article=article)
+        .only("pk", "display_name", "text", "submitted_at", "article_id")
+    )
+    is_open = moderation.are_open(article)
+    return {
+        "article": article,
+        "comments": comments,
+        "is_open": is_open,
+        "form": context.get("comment_form") or (CommentForm() if is_open else None),
+        "report_form": ReportForm(auto_id=False),
+        "request": context.get("request"),
+    }
+
+
+@register.simple_tag
+def moderation_counts():
+    """Return the size of each moderation queue, for the desk's front page."""
+    return {
+        "awaiting": Comment.objects.awaiting_moderation().count(),
+        "suspect": Comment.objects.suspect().count(),
+        "reported": Comment.objects.reported().count(),
+    }

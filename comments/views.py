@@ -1,0 +1,133 @@
+"""The reader's side of comments: post, report, follow a comment's status."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from articles.views import ArticleDetailView, with_article_details
+from comments import antispam, moderation
+from comments.forms import CommentForm, ReportForm
+from comments.models import BannedWord, Comment
+
+STATUS_SALT = "comments.status"
+TEN_MINUTES = 600
+
+
+def status_url(comment):
+    token = signing.dumps(comment.pk, salt=STATUS_SALT, compress=True)
+    return reverse("comments:status", kwargs={"token": token})
+
+
+def _too_many(request):
+    response = render(request, "comments/too_many.html", status=429)
+    response["Retry-After"] = str(TEN_MINUTES)
+    return response
+
+
+def _article_page_with_form(request, article, form):
+    """Render the article again with the reader's form and its errors, text kept."""
+    view = ArticleDetailView(request=request, kwargs={"slug": article.slug, "pk": article.pk})
+    view.object = article
+    context = view.get_context_data(object=article, comment_form=form.renewed())
+    response = view.render_to_response(context)
+    response.status_code = 400
+    return response
+
+
+def _flags(text):
+    """Return the automatic flags of a text, and whether it is spam outright."""
+    words = antispam.matching_words(text)
+    flags = []
+    links = antispam.count_links(text)
+    if links > settings.COMMENTS_MAX_LINKS:
+        flags.append(_("%(count)d links") % {"count": links})
+    flags += [_("suspect word: “%(word)s”") % {"word": w} for w in words["suspect"]]
+    return flags, bool(words[BannedWord.Level.BANNED])
+
+
+@require_POST
+def post_comment(request, pk):
+    """Validate a reader's comment, store it as pending, and thank them (post/redirect/get)."""
+    article = get_object_or_404(with_article_details(Article.objects.published()), pk=pk)
+    if not moderation.are_open(article):
+        messages.error(request, _("Comments are closed on this article."))
+        return redirect(article)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _article_page_with_form(request, article, form)
+    visitor = antispam.visitor_hash(request)
+    if not antispam.hit("comment", visitor, limit=settings.COMMENTS_RATE_LIMIT, period=TEN_MINUTES):
+        return _too_many(request)
+    data = form.cleaned_data
+    flags, is_spam = _flags(data["text"])
+    comment, _created = moderation.submit(
+        article,
+        display_name=data["display_name"],
+        email=data["email"],
+        text=data["text"],
+        request=request,
+        flags=flags,
+        is_spam=is_spam,
+    )
+    if is_spam:
+        messages.error(
+            request, _("Your comment breaks our comment charter and will not be published.")
+        )
+    else:
+        messages.success(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Thank you! Your comment will appear once a moderator has validated it."),
+                status_url(comment),
+                _("Follow its status"),
+            ),
+        )
+    return redirect(f"{article.get_absolute_url()}#commentaires")
+
+
+@require_POST
+def report_comment(request, pk):
+    """Record a reader's report on a published comment and acknowledge it."""
+    comment = get_object_or_404(Comment.objects.public().select_related("article"), pk=pk)
+    if not comment.article.is_published():
+        raise Http404
+    back = f"{comment.article.get_absolute_url()}#commentaire-{comment.pk}"
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose why you report this comment."))
+        return redirect(back)
+    visitor = antispam.visitor_hash(request)
+    if not antispam.hit("report", visitor, limit=settings.REPORTS_RATE_LIMIT, period=TEN_MINUTES):
+        return _too_many(request)
+    new = moderation.report(
+        comment,
+        reporter_hash=visitor,
+        reason=form.cleaned_data["reason"],
+        explanation=form.cleaned_data["explanation"],
+    )
+    if new:
+        messages.success(request, _("Thank you: the moderators will look at this comment."))
+    else:
+        messages.info(request, _("You have already reported this comment; thank you."))
+    return redirect(back)
+
+
+def comment_status(request, token):
+    """Show the commenter where their comment stands, from the signed link they were given."""
+    try:
+        pk = signing.loads(token, salt=STATUS_SALT)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    response = render(request, "comments/status.html", {"comment": comment})
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
