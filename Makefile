@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-RUN_ENV := DEBUG=1
+# The demo's reference article dates from 2015: keep its comments open.
+RUN_ENV := DEBUG=1 COMMENTS_CLOSE_AFTER_DAYS=0
 PORT ?= 8000
 
 .PHONY: run test install lint format check messages clean
@@ -20,6 +21,7 @@ install: $(VENV)/.installed
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	$(RUN_ENV) $(BIN)/python manage.py load_demo_comments
 	@echo "The desk: http://127.0.0.1:$(PORT)/desk/ (accounts above). The site: http://127.0.0.1:$(PORT)/"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -150,5 +150,5 @@ def are_open(article):
     """Tell whether readers may still comment: the article's switch, and its age."""
     if not article.is_open_for_comments or article.published_at is None:
         return False
-    age = timezone.now() - article.published_at
-    return age.days < settings.COMMENTS_CLOSE_AFTER_DAYS
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS  # 0: comments never close by themselves
+    return not days or (timezone.now() - article.published_at).days < days

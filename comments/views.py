@@ -102,7 +102,15 @@ def report_comment(request, pk):
     back = f"{comment.article.get_absolute_url()}#commentaire-{comment.pk}"
     form = ReportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please choose why you report this comment."))
+        if "reason" in form.errors:
+            messages.error(request, _("Please choose why you report this comment."))
+        for name, errors in form.errors.items():
+            if name != "reason":
+                label = form.fields[name].label if name in form.fields else ""
+                for error in errors:
+                    messages.error(
+                        request, _("%(field)s: %(error)s") % {"field": label, "error": error}
+                    )
         return redirect(back)
     visitor = antispam.visitor_hash(request)
     if not antispam.hit("report", visitor, limit=settings.REPORTS_RATE_LIMIT, period=TEN_MINUTES):

@@ -154,6 +154,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "L'Écho des régions")
 # Reader comments (see comments/). The header carrying the reader's address behind a proxy,
 # e.g. HTTP_X_REAL_IP; the default is the socket's address.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+# Comments close by themselves this many days after publication (0: never).
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30"))
 COMMENTS_RATE_LIMIT = int(os.environ.get("COMMENTS_RATE_LIMIT", "3"))  # per 10 minutes
 REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "10"))  # per 10 minutes

@@ -16,6 +16,7 @@ REFERENCE_SLUG = "fusion-des-regions-poles-numeriques-toulouse-montpellier"
 @pytest.fixture
 def page(client):
     call_command("load_demo", verbosity=0)
+    call_command("load_demo_comments", verbosity=0)
     article = Article.objects.get(slug=REFERENCE_SLUG)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -143,3 +144,36 @@ def test_open_graph_twitter_and_canonical(page):
     assert meta("og:image").startswith("http://testserver/media/")
     assert meta("twitter:card") == "summary_large_image"
     assert " ".join(meta("og:title").split()) == text(page.select_one("h1"))
+
+
+def test_published_comments_numbered_with_french_date_line_and_report_control(page):
+    comments = page.select("section#commentaires li.comment")
+    assert [text(c.select_one("h3")) for c in comments] == ["Commentaire 1", "Commentaire 2"]
+    first = comments[0]
+    assert text(first.select_one(".comment-meta")) == (
+        "Pierre-Alain M. a écrit le 27/05/2015 à 21:04"
+    )
+    assert len(first.select(".comment-text br")) == 2
+    assert text(first.select_one("details.report summary")) == "Signaler"
+    assert text(page.select_one("#comments-title")) == "2 commentaires"
+    assert "a écrit" in text(first) and "à écrit" not in page.get_text()
+
+
+def test_comments_on_the_2015_article_are_closed_by_age(page):
+    assert page.select_one("form.comment-form") is None
+    assert text(page.select_one(".comments-closed")) == (
+        "Les commentaires sont fermés sur cet article."
+    )
+
+
+def test_comment_form_with_its_notice(client, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0  # as `make run` sets it for the demo
+    call_command("load_demo", verbosity=0)
+    article = Article.objects.get(slug=REFERENCE_SLUG)
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    form = page.select_one("form.comment-form")
+    labels = [text(label) for label in form.select("p.field label")]
+    assert labels == ["Nom", "Adresse e-mail", "Commentaire"]
+    notice = text(form.select_one(".form-notice"))
+    assert "Tous les champs sont obligatoires" in notice
+    assert "jamais affichée publiquement" in notice
