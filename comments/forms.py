@@ -76,5 +76,7 @@ class ReportForm(forms.Form):
 
 class RefusalForm(forms.Form):
     refusal_reason = forms.ChoiceField(
-        label=_("Reason for refusal"), choices=Comment.RefusalReason.choices, required=False
+        label=_("Reason for refusal"),
+        choices=[("", "---------"), *Comment.RefusalReason.choices],
+        required=False,
     )
