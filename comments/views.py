@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView, with_article_details
@@ -93,12 +95,37 @@ def post_comment(request, pk):
     return redirect(f"{article.get_absolute_url()}#commentaires")
 
 
-@require_POST
+@never_cache
+@require_GET
+def form_tokens(request):
+    """Give a cached page's forms what they cannot carry: the CSRF token and a fresh stamp."""
+    return JsonResponse(
+        {"csrfmiddlewaretoken": get_token(request), "issued": antispam.issue_form_stamp()}
+    )
+
+
+@never_cache
+@require_GET
+def write_comment(request, pk):
+    """Show the comment form on a page of its own, for readers without JavaScript."""
+    article = get_object_or_404(Article.objects.published(), pk=pk)
+    if not moderation.are_open(article):
+        raise Http404
+    return render(request, "comments/write.html", {"article": article, "form": CommentForm()})
+
+
+@require_http_methods(["GET", "POST"])
 def report_comment(request, pk):
     """Record a reader's report on a published comment and acknowledge it."""
     comment = get_object_or_404(Comment.objects.public().select_related("article"), pk=pk)
     if not comment.article.is_published():
         raise Http404
+    if request.method == "GET":  # the report form on a page of its own, without JavaScript
+        response = render(
+            request, "comments/report.html", {"comment": comment, "form": ReportForm()}
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
     back = f"{comment.article.get_absolute_url()}#commentaire-{comment.pk}"
     form = ReportForm(request.POST)
     if not form.is_valid():

@@ -11,7 +11,7 @@ urlpatterns = [
     path("livez", health.livez, name="livez"),
     path("healthz", health.healthz, name="healthz"),
     path("desk/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("langue/<str:code>/", views.switch_language, name="switch_language"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

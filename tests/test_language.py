@@ -15,8 +15,9 @@ def test_site_is_french_even_for_an_english_browser(client, article):
 
 
 def test_language_switch_gives_english_pages(client, article):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/langue/en/", {"next": article.get_absolute_url()})
     assert response.status_code == 302
+    assert response["Location"] == article.get_absolute_url()
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<html lang="en">' in html
@@ -26,3 +27,9 @@ def test_language_switch_gives_english_pages(client, article):
 def test_an_unknown_language_cookie_falls_back_to_french(client, article):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     assert "Publié le" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_language_switch_refuses_unknown_languages_and_foreign_redirects(client, db):
+    assert client.get("/langue/xx/").status_code == 404
+    response = client.get("/langue/en/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"

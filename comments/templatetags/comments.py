@@ -21,6 +21,8 @@ def comments_block(context, article):
         "comments": comments,
         "is_open": is_open,
         "form": context.get("comment_form") or (CommentForm() if is_open else None),
+        # A first display carries no per-reader token, so the page can be cached for everyone.
+        "cacheable": "comment_form" not in context,
         "report_form": ReportForm(auto_id=False),
         "request": context.get("request"),
     }

@@ -1,0 +1,40 @@
+// Forms on pages cached for every reader carry no CSRF token nor form stamp in their HTML.
+// Fetch them from the server the first time the reader touches a form (or on submit), so
+// the stamp measures the time spent writing. Without JavaScript, the forms stay hidden and
+// a link leads to the same form on an uncached page.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function fill(form) {
+    if (!form.tokensRequest) {
+      form.tokensRequest = fetch(form.dataset.tokens, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (tokens) {
+          Object.keys(tokens).forEach(function (name) {
+            var input = form.querySelector('input[name="' + name + '"]');
+            if (input) { input.value = tokens[name]; }
+          });
+        });
+    }
+    return form.tokensRequest;
+  }
+
+  document.querySelectorAll("form[data-tokens]").forEach(function (form) {
+    form.addEventListener("focusin", function () { fill(form).catch(function () {}); });
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.ready) { return; }
+      event.preventDefault();
+      fill(form).then(function () {
+        form.dataset.ready = "1";
+        form.submit();
+      }).catch(function () {
+        form.tokensRequest = null;
+        window.location.href = form.action.split("#")[0].replace(/commentaires\/$/, "commenter/");
+      });
+    });
+  });
+})();
