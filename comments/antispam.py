@@ -14,16 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from comments.models import BannedWord, Throttle
+from newsroom.client import client_address
 
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 FORM_SALT = "comments.form-issued"
-
-
-def client_address(request):
-    """Return the reader's address, from the proxy's header when one is configured."""
-    header = settings.CLIENT_IP_HEADER
-    value = request.META.get(header) or request.META.get("REMOTE_ADDR", "")
-    return value.split(",")[0].strip()
 
 
 def visitor_hash(request):
@@ -57,35 +51,42 @@ def form_age(stamp):
 
 
 # Rate limits: Redis where configured (atomic INCR, shared by every process), else the database.
+# A sliding window: the current fixed window's hits, plus the previous window's weighted by how
+# much of it still lies within the last `period` seconds, so a burst across a window's edge does
+# not get the limit twice.
 
 
-def _window_start(period):
-    now = timezone.now().timestamp()
-    return dt.datetime.fromtimestamp(now - now % period, tz=dt.UTC)
+def _hit_in_cache(key, previous_key, period):
+    cache.add(key, 0, timeout=2 * period)
+    return cache.incr(key), cache.get(previous_key, 0)
 
 
-def _hit_in_cache(key, period):
-    cache.add(key, 0, timeout=period)
-    return cache.incr(key)
-
-
-def _hit_in_database(key, window_start):
+def _hit_in_database(key, previous_key, window_start):
     with transaction.atomic():
         throttle, _ = Throttle.objects.get_or_create(key=key, window_start=window_start)
         Throttle.objects.filter(pk=throttle.pk).update(hits=F("hits") + 1)
-        return Throttle.objects.get(pk=throttle.pk).hits
+        hits = Throttle.objects.get(pk=throttle.pk).hits
+    previous = Throttle.objects.filter(key=previous_key).values_list("hits", flat=True).first()
+    return hits, previous or 0
 
 
 def hit(action, visitor, *, limit, period):
     """Count one attempt of the visitor at the action; tell whether it stays within the limit."""
-    window_start = _window_start(period)
-    key = f"throttle:{action}:{visitor}:{int(window_start.timestamp())}"
+    now = timezone.now().timestamp()
+    start = now - now % period
+    key = f"throttle:{action}:{visitor}:{int(start)}"
+    previous_key = f"throttle:{action}:{visitor}:{int(start - period)}"
+    counts = None
     if settings.REDIS_URL:
         try:
-            return _hit_in_cache(key, period) <= limit
+            counts = _hit_in_cache(key, previous_key, period)
         except Exception:  # Redis down: the database keeps counting, exactly
-            pass
-    return _hit_in_database(key, window_start) <= limit
+            counts = None
+    if counts is None:
+        counts = _hit_in_database(key, previous_key, dt.datetime.fromtimestamp(start, tz=dt.UTC))
+    current, previous = counts
+    overlap = 1 - (now - start) / period
+    return current + previous * overlap <= limit
 
 
 # What the text says.
