@@ -225,6 +225,13 @@ class Article(models.Model):
         help_text=_("Keeps the article off every public page, whatever its status."),
     )
     is_open_for_comments = models.BooleanField(_("comments open"), default=True)
+    is_excluded_from_rankings = models.BooleanField(
+        _("kept out of the rankings"),
+        default=False,
+        help_text=_(
+            "For an obituary or a sensitive story: never listed as most read or commented."
+        ),
+    )
     review_note = models.TextField(
         _("note from the editor"),
         blank=True,
@@ -392,3 +399,61 @@ class EditorialNote(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class HourlyViews(models.Model):
+    """Views of an article during one hour, counted from the reader's beacon."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="hourly_views")
+    hour = models.DateTimeField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("hourly views")
+        verbose_name_plural = _("hourly views")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "hour"], name="one_count_per_article_hour")
+        ]
+        indexes = [
+            # Rankings ("most read" over a window) and the roll-up: every count since a time.
+            models.Index(fields=["hour", "article"], name="hourly_views_window_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}h: {self.views}"
+
+
+class DailyViews(models.Model):
+    """Views of an article during one day: hourly counts rolled up once they are old."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="one_count_per_article_day")
+        ]
+        indexes = [
+            # Rankings over long windows, and the article's chart in the desk.
+            models.Index(fields=["day", "article"], name="daily_views_window_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.day}: {self.views}"
+
+
+class AppliedViewBatch(models.Model):
+    """A batch of view counts moved from Redis, recorded in the same transaction as the counts.
+
+    A flush killed after its transaction committed finds its batch here on the next run and
+    does not count it twice.
+    """
+
+    batch = models.CharField(max_length=64, unique=True)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.batch

@@ -13,6 +13,8 @@ urlpatterns = [
     path("auteurs/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("intervenants/<slug:slug>/", views.SpeakerView.as_view(), name="speaker"),
     path("recherche/", search.search, name="search"),
+    path("vues/<int:pk>/", views.view_beacon, name="view_beacon"),
+    path("classements/", views.rankings, name="rankings"),
     path("archives/<int:year>/", views.YearArchiveView.as_view(), name="archive_year"),
     path(
         "archives/<int:year>/<int:month>/",

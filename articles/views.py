@@ -4,11 +4,15 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView, dates
 from taggit.models import Tag
 
-from articles import publishing, rendering, structured_data
+from articles import popularity, publishing, rendering, structured_data
 from articles.models import Article, Author, Byline, Quote, Section, Speaker
 
 RELATED_COUNT = 4
@@ -181,3 +185,32 @@ class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
 
 class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
     month_format = "%m"
+
+
+@csrf_exempt  # a beacon carries no form; it changes nothing but a counter
+@never_cache
+@require_POST
+def view_beacon(request, pk):
+    """Count a view of a published article, sent by the page's script once it was shown."""
+    if Article.objects.published().filter(pk=pk).exists():
+        popularity.count_view(request, pk)
+    return HttpResponse(status=204)
+
+
+def rankings(request):
+    """Show the full rankings over a window, for the whole site or one section."""
+    window = request.GET.get("fenetre", "24h")
+    if window not in popularity.WINDOWS:
+        window = "24h"
+    section = None
+    if request.GET.get("rubrique"):
+        section = get_object_or_404(Section, slug=request.GET["rubrique"])
+    days = popularity.WINDOWS[window]
+    context = {
+        "window": window,
+        "windows": list(popularity.WINDOWS),
+        "section": section,
+        "most_read": popularity.most_read(days, section=section, limit=20),
+        "most_commented": popularity.most_commented(days, section=section, limit=20),
+    }
+    return render(request, "articles/rankings.html", context)

@@ -151,6 +151,14 @@ X_FRAME_OPTIONS = "DENY"
 
 SITE_NAME = os.environ.get("SITE_NAME", "L'Écho des régions")
 
+# Popularity (see articles/popularity.py). Hourly view counters older than this are rolled up
+# into daily ones; rankings read the hourly ones, so keep more than the longest window (30 days).
+VIEWS_HOURLY_DAYS = int(os.environ.get("VIEWS_HOURLY_DAYS", "35"))
+# Articles older than this never appear in the rankings (0: no limit).
+RANKINGS_MAX_AGE_DAYS = int(os.environ.get("RANKINGS_MAX_AGE_DAYS", "30"))
+# Seconds the rendered rankings box is cached.
+RANKINGS_CACHE_SECONDS = int(os.environ.get("RANKINGS_CACHE_SECONDS", "60"))
+
 # Reader comments (see comments/). The header carrying the reader's address behind a proxy,
 # e.g. HTTP_X_REAL_IP; the default is the socket's address.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")

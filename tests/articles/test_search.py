@@ -221,8 +221,8 @@ def test_hostile_article_text_is_escaped_in_cards_and_excerpts(client, section):
     assert len(excerpts(html)) == len(VECTORS)
     assert "Piège &lt;script&gt;alert(1)&lt;/script&gt;</a>" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in "".join(excerpts(html))
-    own_script = '<script src="/static/js/forms.js" defer></script>'
-    assert "<script" not in html.replace(own_script, "").lower()
+    own_scripts = r'<script src="/static/js/[a-z]+\.js" defer></script>'
+    assert "<script" not in re.sub(own_scripts, "", html).lower()
     assert not re.search(r"<[^>]*onerror=", html)
 
 

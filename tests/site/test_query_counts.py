@@ -1,6 +1,7 @@
 """Every public page issues a fixed number of queries, with 1 or 50 articles, quotes and tags."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -22,6 +23,7 @@ def page_counts(client, urls):
 
 def newsroom_of(section, n):
     """Replace the content by n articles, each with n quotes and n tags; return the first."""
+    cache.clear()
     Article.objects.all().delete()
     Author.objects.all().delete()
     Speaker.objects.all().delete()

@@ -108,7 +108,9 @@ def test_who_is_speaking_box_and_editorial_note(page):
 def test_related_articles_and_rankings_place(page):
     related = page.select("aside.related article.card h3 a")
     assert 1 <= len(related) <= 4
-    assert page.select_one("aside.rankings-slot") is not None
+    box = page.select_one("aside.rankings")
+    assert [text(h) for h in box.select("h3")] == ["Sujets les + lus", "Sujets les + commentés"]
+    assert box.select("#plus-commentes ol li a")  # the demo's comments rank articles
 
 
 def test_json_ld_news_article_parses_with_required_fields(page):

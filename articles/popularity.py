@@ -1,0 +1,216 @@
+"""Popularity: views counted from the reader's beacon, and the "most read / most commented" lists.
+
+Privacy: a visitor is a keyed hash of address, browser and article under a salt that changes
+every day; nothing identifying is stored, and it only lives 30 minutes in the cache to dedupe.
+Exactness: with Redis, each view is one HINCRBY; `manage.py flush_views` moves the counts to the
+database in batches applied exactly once. Without Redis, each view is one atomic upsert.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from articles.models import AppliedViewBatch, Article, DailyViews, HourlyViews
+from newsroom.client import client_address
+
+DEDUPE_SECONDS = 30 * 60
+WINDOWS = {"24h": 1, "7j": 7, "30j": 30}
+BOTS = re.compile(
+    r"bot|crawl|spider|slurp|archiver|preview|facebookexternalhit|embedly|whatsapp|telegram"
+    r"|curl|wget|python|httpx|go-http-client|java/|okhttp|headless|lighthouse|pingdom"
+    r"|uptime|monitor|scan|feed|fetch",
+    re.IGNORECASE,
+)
+
+
+def is_bot(user_agent):
+    return not user_agent or bool(BOTS.search(user_agent))
+
+
+def _daily_salt(day):
+    return hmac.new(settings.SECRET_KEY.encode(), f"views:{day}".encode(), hashlib.sha256).digest()
+
+
+def visitor_key(request, article_id):
+    """Return today's key for this reader and article; it cannot be traced back to either."""
+    salt = _daily_salt(timezone.now().astimezone(dt.UTC).date())
+    who = f"{client_address(request)}|{request.headers.get('User-Agent', '')}|{article_id}"
+    return hmac.new(salt, who.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _redis():
+    return cache._cache.get_client(write=True)
+
+
+def _pending_key():
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:views:pending"
+
+
+def _batch_prefix():
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:views:batch:"
+
+
+def hour_of(moment):
+    return moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _upsert(table, key_column, rows):
+    """Add view counts to (article, period) rows in one atomic statement per batch."""
+    if not rows:
+        return
+    adapt = (
+        connection.ops.adapt_datetimefield_value
+        if key_column == "hour"
+        else connection.ops.adapt_datefield_value
+    )
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    params = [p for article_id, period, views in rows for p in (article_id, adapt(period), views)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id, {key_column}, views) VALUES {values} "
+            f"ON CONFLICT (article_id, {key_column}) "
+            f"DO UPDATE SET views = {table}.views + excluded.views",
+            params,
+        )
+
+
+def add_views(counts):
+    """Add {(article_id, hour): views} to the hourly counters, atomically."""
+    rows = [(article_id, hour, views) for (article_id, hour), views in counts.items()]
+    _upsert(HourlyViews._meta.db_table, "hour", rows)
+
+
+def count_view(request, article_id):
+    """Count one view of a published article by this reader, unless it is a bot or a repeat.
+
+    Return whether the view was counted.
+    """
+    user_agent = request.headers.get("User-Agent", "")
+    if is_bot(user_agent):
+        return False
+    key = visitor_key(request, article_id)
+    try:
+        if not cache.add(f"viewed:{key}", 1, timeout=DEDUPE_SECONDS):
+            return False
+    except Exception:  # cache down: count rather than lose the view
+        pass
+    hour = hour_of(timezone.now())
+    if settings.REDIS_URL:
+        try:
+            _redis().hincrby(_pending_key(), f"{article_id}:{int(hour.timestamp())}", 1)
+            return True
+        except Exception:  # Redis down: the database counts, exactly
+            pass
+    add_views({(article_id, hour): 1})
+    return True
+
+
+def _apply_batch(client, batch_key):
+    """Move one Redis batch into the database, exactly once, then delete it."""
+    batch_id = batch_key.rsplit(":", 1)[1]
+    counts = {}
+    for field, views in client.hgetall(batch_key).items():
+        article_id, timestamp = field.decode().split(":")
+        hour = dt.datetime.fromtimestamp(int(timestamp), tz=dt.UTC)
+        counts[(int(article_id), hour)] = int(views)
+    existing = set(
+        Article.objects.filter(pk__in={a for a, _ in counts}).values_list("pk", flat=True)
+    )
+    try:
+        with transaction.atomic():
+            AppliedViewBatch.objects.create(batch=batch_id)
+            add_views({k: v for k, v in counts.items() if k[0] in existing})
+    except IntegrityError:
+        pass  # applied by an earlier run that died before deleting it, or by a concurrent one
+    client.delete(batch_key)
+    return sum(counts.values())
+
+
+def flush():
+    """Move the view counts buffered in Redis to the database; return how many views moved."""
+    if not settings.REDIS_URL:
+        return 0
+    client = _redis()
+    moved = 0
+    for leftover in client.scan_iter(f"{_batch_prefix()}*"):  # from a run that was killed
+        moved += _apply_batch(client, leftover.decode())
+    batch_key = f"{_batch_prefix()}{uuid.uuid4().hex}"
+    try:
+        client.rename(_pending_key(), batch_key)  # atomic: new views go to a fresh hash
+    except Exception as exc:
+        if "no such key" in str(exc).lower():
+            return moved
+        raise
+    return moved + _apply_batch(client, batch_key)
+
+
+def roll_up(older_than_days):
+    """Fold hourly counters older than the given age into daily ones; return rows folded."""
+    cutoff = hour_of(timezone.now() - dt.timedelta(days=older_than_days))
+    old = HourlyViews.objects.filter(hour__lt=cutoff)
+    with transaction.atomic():
+        per_day = (
+            old.annotate(day=TruncDate("hour", tzinfo=dt.UTC))
+            .values("article_id", "day")
+            .annotate(total=Sum("views"))
+        )
+        rows = [(row["article_id"], row["day"], row["total"]) for row in per_day]
+        _upsert(DailyViews._meta.db_table, "day", rows)
+        folded, _ = old.delete()
+    return folded
+
+
+# Rankings.
+
+
+def eligible_articles(section=None):
+    """Return the articles a ranking may list: public, not kept out, not too old."""
+    articles = Article.objects.published().filter(is_excluded_from_rankings=False)
+    if settings.RANKINGS_MAX_AGE_DAYS:
+        oldest = timezone.now() - dt.timedelta(days=settings.RANKINGS_MAX_AGE_DAYS)
+        articles = articles.filter(published_at__gte=oldest)
+    if section is not None:
+        articles = articles.filter(section=section)
+    return articles
+
+
+def most_read(days=1, *, section=None, limit=5):
+    """Return (article, views) pairs, most read first over the window, ties to the newest."""
+    since = hour_of(timezone.now() - dt.timedelta(days=days))
+    totals = list(
+        HourlyViews.objects.filter(hour__gte=since, article__in=eligible_articles(section))
+        .values("article_id")
+        .annotate(total=Sum("views"))
+        .order_by("-total", "-article__published_at", "-article_id")[:limit]
+    )
+    articles = Article.objects.select_related("section").in_bulk(
+        [row["article_id"] for row in totals]
+    )
+    return [(articles[row["article_id"]], row["total"]) for row in totals]
+
+
+def most_commented(days=1, *, section=None, limit=5):
+    """Return (article, comments) pairs, by comments approved and published in the window."""
+    since = timezone.now() - dt.timedelta(days=days)
+    recent = Q(
+        comments__status="approved",
+        comments__hidden_at__isnull=True,
+        comments__submitted_at__gte=since,
+    )
+    articles = (
+        eligible_articles(section)
+        .filter(recent)
+        .annotate(total=Count("comments", filter=recent))
+        .select_related("section")
+        .order_by("-total", "-published_at", "-pk")[:limit]
+    )
+    return [(article, article.total) for article in articles]
