@@ -63,24 +63,26 @@ def hour_of(moment):
     return moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def _upsert(table, key_column, rows):
-    """Add view counts to (article, period) rows in one atomic statement per batch."""
-    if not rows:
-        return
+def _upsert(table, key_column, rows, chunk=300):
+    """Add view counts to (article, period) rows, atomically, a few hundred rows a statement."""
     adapt = (
         connection.ops.adapt_datetimefield_value
         if key_column == "hour"
         else connection.ops.adapt_datefield_value
     )
-    values = ", ".join(["(%s, %s, %s)"] * len(rows))
-    params = [p for article_id, period, views in rows for p in (article_id, adapt(period), views)]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (article_id, {key_column}, views) VALUES {values} "
-            f"ON CONFLICT (article_id, {key_column}) "
-            f"DO UPDATE SET views = {table}.views + excluded.views",
-            params,
-        )
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            values = ", ".join(["(%s, %s, %s)"] * len(part))
+            params = [
+                p for article_id, period, views in part for p in (article_id, adapt(period), views)
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} (article_id, {key_column}, views) VALUES {values} "
+                f"ON CONFLICT (article_id, {key_column}) "
+                f"DO UPDATE SET views = {table}.views + excluded.views",
+                params,
+            )
 
 
 def add_views(counts):
@@ -185,17 +187,23 @@ def eligible_articles(section=None):
 
 def most_read(days=1, *, section=None, limit=5):
     """Return (article, views) pairs, most read first over the window, ties to the newest."""
-    since = hour_of(timezone.now() - dt.timedelta(days=days))
+    since = timezone.now() - dt.timedelta(days=days)
+    return most_read_since(since, articles=eligible_articles(section), limit=limit)
+
+
+def most_read_since(moment, *, articles=None, limit=5):
+    """Return (article, views) pairs, most read since the moment's hour, ties to the newest."""
+    # The rankings count eligible articles only; the desk's "today's top" every published one.
+    if articles is None:
+        articles = eligible_articles()
     totals = list(
-        HourlyViews.objects.filter(hour__gte=since, article__in=eligible_articles(section))
+        HourlyViews.objects.filter(hour__gte=hour_of(moment), article__in=articles)
         .values("article_id")
         .annotate(total=Sum("views"))
         .order_by("-total", "-article__published_at", "-article_id")[:limit]
     )
-    articles = Article.objects.select_related("section").in_bulk(
-        [row["article_id"] for row in totals]
-    )
-    return [(articles[row["article_id"]], row["total"]) for row in totals]
+    by_pk = Article.objects.select_related("section").in_bulk([row["article_id"] for row in totals])
+    return [(by_pk[row["article_id"]], row["total"]) for row in totals]
 
 
 def most_commented(days=1, *, section=None, limit=5):

@@ -16,6 +16,15 @@ def pytest_report_header(config):
     return f"newsroom: database={database['ENGINE'].rsplit('.', 1)[-1]} cache={cache_backend}"
 
 
+@pytest.fixture
+def figures(capsys):
+    """Collect what a test measured and show it in the run's output, even when captured."""
+    lines = []
+    yield lines
+    with capsys.disabled():
+        print("".join(f"\n  {line}" for line in lines))  # noqa: T201
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()

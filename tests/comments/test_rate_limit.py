@@ -54,15 +54,6 @@ def counter(request, settings):
     return request.param
 
 
-@pytest.fixture
-def figures(capsys):
-    """Show what was measured in the test run's output."""
-    lines = []
-    yield lines
-    with capsys.disabled():
-        print("".join(f"\n  {line}" for line in lines))  # noqa: T201
-
-
 def issue_stamp(seconds_ago=10):
     """Return a form stamp as the article page gave it some seconds ago."""
     with time_machine.travel(timezone.now() - dt.timedelta(seconds=seconds_ago), tick=False):
