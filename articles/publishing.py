@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import pagecache
 from articles.images import make_renditions
 from articles.models import Article
 
@@ -81,6 +82,7 @@ def _save(article, *fields, by, comment):
         reversion.set_comment(comment)
         article.edit_token = uuid.uuid4()
         article.save(update_fields=[*fields, "edit_token", "updated_at"])
+    pagecache.changed(article_ids=[article.pk])
 
 
 def claim_edit(article, token):

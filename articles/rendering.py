@@ -1,5 +1,6 @@
 """Turn a stored body into what the article page shows: anchored subheads, quotes in place."""
 
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 
@@ -58,12 +59,13 @@ class _Blocks(HTMLParser):
         return anchor
 
 
+@lru_cache(maxsize=1024)  # parsed once per body text and process, not on every request
 def body_blocks(body):
     """Return the body's top-level blocks as (tag, html) pairs."""
     parser = _Blocks()
     parser.feed(body or "")
     parser.close()
-    return parser.blocks
+    return tuple(parser.blocks)
 
 
 def compose(body, quotes):

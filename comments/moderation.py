@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import pagecache
 from comments import antispam
 from comments.models import Comment, ModerationEvent, Report
 
@@ -42,6 +43,7 @@ def _decide(comment, status, action, *, moderator, refusal_reason="", note=""):
     )
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
     _record(comment, action, actor=moderator, reason=note)
+    pagecache.changed(article_ids=[comment.article_id])  # its page and the comment counts
 
 
 def is_trusted(email):
@@ -81,6 +83,7 @@ def submit(article, *, display_name, email, text, request, flags=(), is_spam=Fal
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_at"])
         _record(comment, Action.AUTO_APPROVED)
+        pagecache.changed(article_ids=[article.pk])
     return comment, True
 
 
@@ -143,6 +146,7 @@ def report(comment, *, reporter_hash, reason, explanation=""):
         comment.hidden_at = timezone.now()
         comment.save(update_fields=["hidden_at"])
         _record(comment, Action.HIDDEN, reason=str(open_reports))
+        pagecache.changed(article_ids=[comment.article_id])
     return True
 
 

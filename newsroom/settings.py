@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +151,11 @@ CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 
 SITE_NAME = os.environ.get("SITE_NAME", "L'Écho des régions")
+
+# Whole pages cached for anonymous readers (articles/pagecache.py): seconds, 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# What pages tell a CDN (s-maxage); browsers always revalidate, cheaply, with the ETag.
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "60"))
 
 # Popularity (see articles/popularity.py). Hourly view counters older than this are rolled up
 # into daily ones; rankings read the hourly ones, so keep more than the longest window (30 days).

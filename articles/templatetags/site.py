@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles import popularity
+from articles import pagecache, popularity
 
 register = template.Library()
 
@@ -32,7 +32,8 @@ def absolute_url(context, path):
 @register.simple_tag(takes_context=True)
 def rankings_box(context, section=None):
     """Render the two rankings tabs, cached briefly as one fragment per language and section."""
-    key = f"rankings-box:{get_language()}:{section.pk if section else 'all'}"
+    version = pagecache.site_version()  # a change to the site refreshes the box at once
+    key = f"rankings-box:{version}:{get_language()}:{section.pk if section else 'all'}"
 
     def render():
         return render_to_string(

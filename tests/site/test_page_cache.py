@@ -1,0 +1,94 @@
+"""Whole pages are cached for anonymous readers, and every change is visible to the next one."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles import publishing
+from articles.models import Article
+from comments import moderation
+from comments.models import Comment
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def get(url, **headers):
+    return Client().get(url, **headers)
+
+
+def test_second_anonymous_reader_gets_the_cached_page_with_cdn_headers(article):
+    first, second = get(article.get_absolute_url()), get(article.get_absolute_url())
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert first.content == second.content
+    assert second["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["Content-Language"] == "fr"
+
+
+def test_conditional_request_answers_304(article):
+    etag = get(article.get_absolute_url())["ETag"]
+    response = get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_staff_and_readers_with_a_message_are_never_served_from_the_cache(client, editor, article):
+    get(article.get_absolute_url())
+    client.force_login(editor)
+    assert "X-Page-Cache" not in client.get(article.get_absolute_url())
+    reader = Client()
+    reader.cookies["messages"] = "anything"
+    assert "X-Page-Cache" not in reader.get(article.get_absolute_url())
+
+
+def test_publishing_and_unpublishing_show_at_once(section, editor, article):
+    home = get("/").content.decode()
+    assert "Le scoop du jour" not in home
+    scoop = make_article(
+        section, status=Article.Status.READY, headline="Le scoop du jour", slug="scoop"
+    )
+    publishing.publish(scoop, by=editor)
+    for url in ("/", section.get_absolute_url()):
+        assert "Le scoop du jour" in get(url).content.decode()
+    assert get(scoop.get_absolute_url()).status_code == 200
+    publishing.unpublish(scoop, by=editor)
+    assert get(scoop.get_absolute_url()).status_code == 404
+    assert "Le scoop du jour" not in get("/").content.decode()
+
+
+def test_approving_and_refusing_a_comment_show_at_once(article, moderator):
+    comment = Comment.objects.create(
+        article=article,
+        display_name="Lina",
+        email="l@example.org",
+        text="Très juste.",
+        text_hash="x",
+    )
+    get(article.get_absolute_url())
+    moderation.approve(comment, moderator=moderator)
+    page = get(article.get_absolute_url()).content.decode()
+    assert "Très juste." in page and "1 commentaire" in page
+    assert "Sujets les + commentés" in get("/").content.decode()
+    moderation.reject(comment, moderator=moderator, reason="off_topic")
+    assert "Très juste." not in get(article.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_article_appears_on_time_despite_the_cache(section, editor):
+    soon = make_article(
+        section, status=Article.Status.READY, headline="À l’heure dite", slug="heure"
+    )
+    soon.published_at = timezone.now() + dt.timedelta(seconds=2)
+    publishing.publish(soon, by=editor)
+    assert "À l’heure dite" not in get("/").content.decode()
+    assert get("/")["X-Page-Cache"] == "hit"
+    time.sleep(2.5)  # real time: Redis expires keys on its own clock
+    assert "À l’heure dite" in get("/").content.decode()
