@@ -1,27 +1,32 @@
 """The journalists' and editors' desk."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from articles import history, publishing
+from articles import charts, history, pagecache, popularity, publishing
 from articles.images import validate_lead_image
 from articles.models import (
     Article,
     Author,
     Byline,
     EditorialNote,
+    HourlyViews,
     Organisation,
     Quote,
     Section,
@@ -173,6 +178,7 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "is_embargoed",
             "is_open_for_comments",
+            "is_excluded_from_rankings",
             "review_note",
         ]
         widgets = {"lede": forms.Textarea(attrs={"rows": 3, "cols": 80})}
@@ -229,12 +235,48 @@ def conflict_message(article, token):
     return message
 
 
+def views_since(moment):
+    """Return, as an annotation, the article's views counted since the moment's hour."""
+    views = (
+        HourlyViews.objects.filter(article=OuterRef("pk"), hour__gte=popularity.hour_of(moment))
+        .order_by()
+        .values("article")
+        .annotate(total=Sum("views"))
+        .values("total")
+    )
+    return Coalesce(Subquery(views), 0, output_field=IntegerField())
+
+
+def public_comment_count():
+    """Return, as an annotation, the number of comments readers see under the article."""
+    # A subquery rather than a join on the list's own query: its count and its date drill-down
+    # stay plain queries, and nothing is grouped by the article's columns.
+    public = Q(comments__status="approved", comments__hidden_at__isnull=True)
+    count = (
+        Article.objects.filter(pk=OuterRef("pk"))
+        .order_by()
+        .values("pk")
+        .annotate(total=Count("comments", filter=public))
+        .values("total")
+    )
+    return Subquery(count, output_field=IntegerField())
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, QuoteInline, EditorialNoteInline]
-    list_display = ["headline", "status", "section", "published_at", "byline"]
-    list_filter = ["status", "section", "is_embargoed", "published_at"]
+    list_display = [
+        "headline",
+        "status",
+        "section",
+        "published_at",
+        "byline",
+        "views_day",
+        "views_week",
+        "comment_count",
+    ]
+    list_filter = ["status", "section", "is_embargoed", "is_excluded_from_rankings", "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "lede", "body"]
     date_hierarchy = "published_at"
@@ -259,19 +301,45 @@ class ArticleAdmin(VersionAdmin):
                     "published_at",
                     "is_embargoed",
                     "is_open_for_comments",
+                    "is_excluded_from_rankings",
                     "review_note",
                 ]
             },
         ),
     ]
 
+    class Media:
+        css = {"all": ["css/desk.css"]}
+
     def get_queryset(self, request):
         bylines = Byline.objects.select_related("author")
-        return super().get_queryset(request).prefetch_related(Prefetch("bylines", bylines))
+        now = timezone.now()
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("bylines", bylines))
+            .annotate(
+                views_24h=views_since(now - dt.timedelta(days=1)),
+                views_7d=views_since(now - dt.timedelta(days=7)),
+                public_comments=public_comment_count(),
+            )
+        )
 
     @admin.display(description=_("byline"))
     def byline(self, article):
         return ", ".join(str(b.author) for b in article.bylines.all())
+
+    @admin.display(description=_("views 24 h"), ordering="views_24h")
+    def views_day(self, article):
+        return number_format(article.views_24h, force_grouping=True)
+
+    @admin.display(description=_("views 7 days"), ordering="views_7d")
+    def views_week(self, article):
+        return number_format(article.views_7d, force_grouping=True)
+
+    @admin.display(description=_("comments"), ordering="public_comments")
+    def comment_count(self, article):
+        return number_format(article.public_comments, force_grouping=True)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["status"]
@@ -322,6 +390,11 @@ class ArticleAdmin(VersionAdmin):
         if "lead_image" in form.changed_data:
             publishing.refresh_renditions(obj)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Readers see the edit at once (an article kept out of the rankings leaves them now).
+        pagecache.changed(article_ids=[form.instance.pk])
+
     # State changes, from the change form's buttons and from the list's actions.
 
     BUTTONS = {
@@ -358,6 +431,10 @@ class ArticleAdmin(VersionAdmin):
             "unpublish": obj is not None and publishing.can_unpublish(user, obj),
             "send_back": obj is not None and publishing.can_send_back(user, obj),
         }
+        if obj is not None:
+            context["views_chart"] = charts.views_chart(
+                charts.views_per_day(obj), headline=obj.headline
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _bulk(self, request, queryset, transition, done):
