@@ -39,8 +39,29 @@ admin.site.index_title = _("The desk")
 admin.site.index_template = "admin/desk_index.html"
 
 
+class RefreshesReadersPages:
+    """Make readers see a desk change at once: every listing, and the pages of the articles."""
+
+    def affected_articles(self, objects):
+        return []
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        pagecache.changed(article_ids=self.affected_articles([form.instance]))
+
+    def delete_model(self, request, obj):
+        affected = self.affected_articles([obj])  # before the deletion forgets the ids
+        super().delete_model(request, obj)
+        pagecache.changed(article_ids=affected)
+
+    def delete_queryset(self, request, queryset):
+        affected = self.affected_articles(list(queryset))
+        super().delete_queryset(request, queryset)
+        pagecache.changed(article_ids=affected)
+
+
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(RefreshesReadersPages, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -48,7 +69,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(RefreshesReadersPages, admin.ModelAdmin):
     list_display = ["name", "user", "is_agency"]
     list_filter = ["is_agency"]
     search_fields = ["name"]
@@ -69,7 +90,7 @@ class SpeakerOfOrganisationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RefreshesReadersPages, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "website"]
     search_fields = ["name"]
@@ -95,7 +116,7 @@ class QuoteOfSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(RefreshesReadersPages, admin.ModelAdmin):
     list_display = ["full_name", "organisation", "role", "quote_count"]
     list_filter = ["organisation"]
     list_select_related = ["organisation"]
@@ -263,7 +284,7 @@ def public_comment_count():
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, QuoteInline, EditorialNoteInline]
     list_display = [
@@ -390,10 +411,8 @@ class ArticleAdmin(VersionAdmin):
         if "lead_image" in form.changed_data:
             publishing.refresh_renditions(obj)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Readers see the edit at once (an article kept out of the rankings leaves them now).
-        pagecache.changed(article_ids=[form.instance.pk])
+    def affected_articles(self, articles):
+        return [article.pk for article in articles]
 
     # State changes, from the change form's buttons and from the list's actions.
 

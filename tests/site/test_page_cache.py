@@ -92,3 +92,27 @@ def test_a_scheduled_article_appears_on_time_despite_the_cache(section, editor):
     assert get("/")["X-Page-Cache"] == "hit"
     time.sleep(2.5)  # real time: Redis expires keys on its own clock
     assert "À l’heure dite" in get("/").content.decode()
+
+
+def test_desk_edits_and_deletions_show_at_once(client, editor, article):
+    from tests.articles.conftest import change_url, resubmit
+
+    assert get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    client.force_login(editor)
+    form = client.get(change_url(article))
+    assert (
+        client.post(change_url(article), resubmit(form, headline="Titre corrigé")).status_code
+        == 302
+    )
+    assert "Titre corrigé" in get(article.get_absolute_url()).content.decode()
+    assert "Titre corrigé" in get("/").content.decode()
+    section = article.section
+    response = client.post(
+        f"/desk/articles/section/{section.pk}/change/",
+        {"name": "Numérique et innovation", "slug": section.slug, "description": "", "position": 0},
+    )
+    assert response.status_code == 302
+    assert "Numérique et innovation" in get("/").content.decode()
+    client.post(f"/desk/articles/article/{article.pk}/delete/", {"post": "yes"})
+    assert get(article.get_absolute_url()).status_code == 404
+    assert "Titre corrigé" not in get("/").content.decode()
