@@ -41,7 +41,7 @@ check: install
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: install
-	$(RUN_ENV) $(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	$(RUN_ENV) $(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=node_modules
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages -l fr
 
 clean:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from articles import charts, history, pagecache, popularity, publishing
-from articles.images import validate_lead_image
+from articles.images import validate_lead_image, without_metadata
 from articles.models import (
     Article,
     Author,
@@ -223,6 +223,7 @@ class ArticleAdminForm(forms.ModelForm):
         image = self.cleaned_data.get("lead_image")
         if image and "lead_image" in self.changed_data:
             validate_lead_image(image)
+            return without_metadata(image)
         return image
 
     def clean(self):

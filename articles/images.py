@@ -1,6 +1,7 @@
 """Lead photos: checked by their content, resized once into the widths the pages ask for."""
 
 import hashlib
+import uuid
 from io import BytesIO
 
 from django.conf import settings
@@ -42,6 +43,21 @@ def validate_lead_image(upload):
         )
     if width * height > MAX_PIXELS:
         raise ValidationError(_("The photo is too large: at most 40 megapixels."))
+
+
+def without_metadata(upload):
+    """Return the photo re-encoded without its metadata (GPS position…), under a random name."""
+    upload.seek(0)
+    with Image.open(upload) as source:
+        image_format = source.format
+        image = ImageOps.exif_transpose(source)
+        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        buffer = BytesIO()
+        options = {"quality": 92} if image_format in ("JPEG", "WEBP") else {}
+        image.save(buffer, image_format, **options)  # no exif=: nothing but the pixels is kept
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
 
 
 def make_renditions(article):

@@ -42,7 +42,14 @@ def test_no_translatable_string_is_missing_from_the_catalogue(tmp_path):
         ROOT,
         tmp_path / "copy",
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "media", "staticfiles", "*.sqlite3", "__pycache__", ".*_cache"
+            ".venv",
+            ".git",
+            "media",
+            "staticfiles",
+            "*.sqlite3",
+            "__pycache__",
+            ".*_cache",
+            "node_modules",
         ),
     )
     subprocess.run(
