@@ -48,7 +48,10 @@ def changed(*, article_ids=(), site=True):
 
 def site_version():
     """Return the current version of the listings (also keys fragments such as the rankings)."""
-    return cache.get(_version_key(SITE), 0)
+    try:
+        return cache.get(_version_key(SITE), 0)
+    except Exception:  # cache down: fragments are rendered afresh anyway
+        return 0
 
 
 def _scope(request):
@@ -108,10 +111,13 @@ class PageCacheMiddleware:
             "Cache-Control", ""
         ):
             return response
-        timeout = min(
-            settings.PAGE_CACHE_SECONDS,
-            _seconds_until_next_publication(versions.get(_version_key(SITE), 0)),
-        )
+        try:
+            timeout = min(
+                settings.PAGE_CACHE_SECONDS,
+                _seconds_until_next_publication(versions.get(_version_key(SITE), 0)),
+            )
+        except Exception:  # cache down meanwhile: serve the page, keep nothing
+            return response
         entry = {
             "content": response.content,
             "headers": {h: response[h] for h in KEPT_HEADERS if h in response},

@@ -42,6 +42,21 @@ VECTORS = [
     "<blockquote><script>alert(1)</script></blockquote>",
     "&lt;script&gt;alert(1)&lt;/script&gt;",
     "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    '<img src="x" onerror="&#97;lert(1)">',
+    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
+    "<marquee onstart=alert(1)>x</marquee>",
+    '<a href="javascript&colon;alert(1)">x</a>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    "<img src=x:alert(alt) onerror=eval(src) alt=0>",
+    "<button formaction=javascript:alert(1)>x</button>",
+    "<x onclick=alert(1)>cliquez</x>",
+    '<!--<img src="--><img src=x onerror=alert(1)//">',
+    '<svg><a xlink:href="javascript:alert(1)"><text x=20 y=20>x</text></a></svg>',
+    "' OR '1'='1' --",
+    "1; DROP TABLE articles_article; --",
+    "\u202e<script>alert(1)</script>",
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "${7*7}{{7*7}}<%= 7*7 %>",
 ]
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "srcset"}
