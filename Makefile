@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DEBUG=1 COMMENTS_CLOSE_AFTER_DAYS=0
 PORT ?= 8000
 
-.PHONY: run test install lint format check messages clean
+.PHONY: run test install lint format check messages clean backup restore-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,23 @@ check: install
 messages: install
 	$(RUN_ENV) $(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=node_modules
 	$(RUN_ENV) $(BIN)/python manage.py compilemessages -l fr
+
+# Backups (PostgreSQL): DATABASE_URL names the database; dumps go to BACKUP_DIR.
+BACKUP_DIR ?= backups
+backup:
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL to the PostgreSQL database to back up." && exit 1)
+	mkdir -p $(BACKUP_DIR)
+	pg_dump --format=custom --no-owner --file=$(BACKUP_DIR)/newsroom-$$(date +%Y%m%d-%H%M%S).dump "$(DATABASE_URL)"
+	@ls -1t $(BACKUP_DIR)/*.dump | head -1
+
+# Restore the latest dump into a scratch database, check migrations, count and render pages.
+RESTORE_URL ?= $(shell echo "$(DATABASE_URL)" | sed 's|/[^/]*$$|/newsroom_restore_check|')
+restore-check: install
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL (the scratch database sits beside it)." && exit 1)
+	psql "$(DATABASE_URL)" -q -c "DROP DATABASE IF EXISTS newsroom_restore_check" -c "CREATE DATABASE newsroom_restore_check"
+	pg_restore --no-owner --exit-on-error --dbname="$(RESTORE_URL)" "$$(ls -1t $(BACKUP_DIR)/*.dump | head -1)"
+	DATABASE_URL="$(RESTORE_URL)" DEBUG=1 ALLOWED_HOSTS=testserver $(BIN)/python manage.py smoke_check
+	psql "$(DATABASE_URL)" -q -c "DROP DATABASE newsroom_restore_check"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
