@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -287,6 +287,7 @@ def public_comment_count():
 @admin.register(Article)
 class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
     form = ArticleAdminForm
+    ordering = [F("published_at").desc(nulls_last=True), "-created_at"]  # drafts last
     inlines = [BylineInline, QuoteInline, EditorialNoteInline]
     list_display = [
         "headline",

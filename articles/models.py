@@ -254,7 +254,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = [models.F("published_at").desc(nulls_last=True), "-created_at"]
+        # Plain, so that the index serves it; the desk sorts drafts (no time yet) itself.
+        ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
@@ -263,7 +264,7 @@ class Article(models.Model):
             ("preview_article", _("Can preview unpublished articles")),
         ]
         indexes = [
-            # Every public listing: published() ordered by publication time.
+            # Every public listing: published() newest first, as Meta.ordering sorts.
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
         ]
         constraints = [

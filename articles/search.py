@@ -84,7 +84,7 @@ def matching_articles(query, markers):
         articles = full_text_matches(query, markers)
     else:
         articles = containment_matches(query)
-    return with_card_details(articles)
+    return with_card_details(articles).defer(None)  # the excerpt is cut from the body
 
 
 def search_vector():

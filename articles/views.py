@@ -1,8 +1,9 @@
 """The reader's pages. Every listing starts from Article.objects.published()."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,13 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView, dates
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles import popularity, publishing, rendering, structured_data
 from articles.models import Article, Author, Byline, Quote, Section, Speaker
 
 RELATED_COUNT = 4
 SECTION_BLOCK_SIZE = 4
+SECTION_BLOCK_CANDIDATES = 400
 
 
 def with_article_details(queryset):
@@ -30,9 +32,11 @@ def with_article_details(queryset):
 
 
 def with_card_details(queryset):
-    """Load what an article card shows (section and byline)."""
-    return queryset.select_related("section").prefetch_related(
-        Prefetch("bylines", Byline.objects.select_related("author"))
+    """Load what an article card shows (section and byline), leaving the heavy body behind."""
+    return (
+        queryset.select_related("section")
+        .defer("body")
+        .prefetch_related(Prefetch("bylines", Byline.objects.select_related("author")))
     )
 
 
@@ -52,15 +56,20 @@ class HomeView(PublishedArticleMixin, TemplateView):
 
 
 def section_blocks():
-    """Return each section with its latest articles, in one query whatever the sections."""
-    ranked = Article.objects.published().annotate(
+    """Return each section with its latest articles, in one query whatever the archive's size.
+
+    Only the latest few hundred articles are considered: a section silent for longer than that
+    gets no block on the home page.
+    """
+    recent = Article.objects.published().values("pk")[:SECTION_BLOCK_CANDIDATES]
+    ranked = Article.objects.filter(pk__in=recent).annotate(
         rank=Window(
             RowNumber(),
             partition_by=F("section_id"),
             order_by=[F("published_at").desc(), F("pk").desc()],
         )
     )
-    articles = ranked.filter(rank__lte=SECTION_BLOCK_SIZE).select_related("section")
+    articles = ranked.filter(rank__lte=SECTION_BLOCK_SIZE).select_related("section").defer("body")
     blocks = {}
     for article in articles.order_by("section__position", "section__name", "rank"):
         blocks.setdefault(article.section, []).append(article)
@@ -70,12 +79,19 @@ def section_blocks():
 def related_articles(article):
     """Return recent published articles sharing a tag or the section with this one."""
     tag_ids = [tag.pk for tag in article.tags.all()]
+    shares_a_tag = Exists(
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=OuterRef("pk"),
+            tag_id__in=tag_ids,
+        )
+    )
     return (
         Article.objects.published()
-        .filter(Q(tags__in=tag_ids) | Q(section=article.section_id))
+        .filter(Q(section=article.section_id) | shares_a_tag)
         .exclude(pk=article.pk)
         .select_related("section")
-        .distinct()[:RELATED_COUNT]
+        .defer("body")[:RELATED_COUNT]
     )
 
 
