@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DEBUG=1 COMMENTS_CLOSE_AFTER_DAYS=0
 PORT ?= 8000
 
-.PHONY: run test install lint format check messages clean backup restore-check
+.PHONY: run test install node screenshots lint format check messages clean backup restore-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# axe-core for the browser tests' accessibility checks, when npm is here (without it they skip).
+NPM := $(shell command -v npm 2>/dev/null)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node: $(if $(NPM),node_modules/.package-lock.json)
+	@$(if $(NPM),:,echo "npm not found: the accessibility tests will be skipped.")
+
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
@@ -25,8 +35,16 @@ run: install
 	@echo "The desk: http://127.0.0.1:$(PORT)/desk/ (accounts above). The site: http://127.0.0.1:$(PORT)/"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install node
 	$(BIN)/python -m pytest
+
+# The browser tests alone; they save their screenshots in tests/artifacts/, copied for the README.
+SCREENSHOTS := home article-desktop article-phone moderation-queue
+screenshots: install node
+	rm -f $(SCREENSHOTS:%=tests/artifacts/%.png)
+	$(BIN)/python -m pytest tests/browser -m browser
+	mkdir -p docs/screenshots
+	cp $(SCREENSHOTS:%=tests/artifacts/%.png) docs/screenshots/
 
 lint: install
 	$(BIN)/ruff check .
