@@ -160,7 +160,7 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 
-SITE_NAME = os.environ.get("SITE_NAME", "L'Écho des régions")
+SITE_NAME = os.environ.get("SITE_NAME", "L’Écho des régions")
 
 # Content Security Policy (django-csp): no inline script on the public site. JSON-LD is a data
 # block, which browsers never execute. The desk has its own policy (newsroom/security.py): the
