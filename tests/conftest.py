@@ -110,3 +110,27 @@ def make_article(section, *, status=Article.Status.PUBLISHED, published_at=None,
 @pytest.fixture
 def article(section):
     return make_article(section)
+
+
+@pytest.fixture
+def desk_roles(transactional_db):
+    """Recreate the desk's groups, which a transactional test's flush empties, as migrated."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    roles = dict(import_module("articles.migrations.0002_desk_roles").ROLES)
+    moderation = import_module("comments.migrations.0002_moderation_roles").MODERATION
+    for name in ("Moderators", "Editors"):
+        roles[name] = [*roles[name], *(f"comments.{codename}" for codename in moderation)]
+    for name, dotted in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for label in dotted:
+            app_label, codename = label.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )

@@ -9,7 +9,8 @@ from tests.browser.conftest import expect, jpeg_file, log_in
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("desk_roles"),
 ]
 
 HEADLINE = (

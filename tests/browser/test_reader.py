@@ -13,7 +13,8 @@ from tests.browser.conftest import eventually, expect, log_in
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("desk_roles"),
 ]
 
 COMMENT = "Enfin une bonne nouvelle pour les start-up de la région.\nBravo aux deux pôles."

@@ -8,7 +8,8 @@ from tests.browser.conftest import DESKTOP, PHONE, expect, log_in
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("desk_roles"),
 ]
 
 REFERENCE = "fusion-des-regions-poles-numeriques-toulouse-montpellier"
