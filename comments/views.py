@@ -35,6 +35,7 @@ def _too_many(request):
 
 def _article_page_with_form(request, article, form):
     """Render the article again with the reader's form and its errors, text kept."""
+    article = with_article_details(Article.objects.filter(pk=article.pk)).get()
     view = ArticleDetailView(request=request, kwargs={"slug": article.slug, "pk": article.pk})
     view.object = article
     context = view.get_context_data(object=article, comment_form=form.renewed())
@@ -57,7 +58,8 @@ def _flags(text):
 @require_POST
 def post_comment(request, pk):
     """Validate a reader's comment, store it as pending, and thank them (post/redirect/get)."""
-    article = get_object_or_404(with_article_details(Article.objects.published()), pk=pk)
+    # The page's details (bylines, quotes, tags…) are loaded only to show the form's errors.
+    article = get_object_or_404(Article.objects.published(), pk=pk)
     if not moderation.are_open(article):
         messages.error(request, _("Comments are closed on this article."))
         return redirect(article)
