@@ -1,11 +1,17 @@
 """The journalists' and editors' desk."""
 
 import datetime as dt
+import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import model_ngettext, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -20,7 +26,12 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from articles import charts, history, pagecache, popularity, publishing
-from articles.images import validate_lead_image, without_metadata
+from articles.images import (
+    refusal_message,
+    store_lead_image,
+    validate_lead_image,
+    without_metadata,
+)
 from articles.models import (
     Article,
     Author,
@@ -33,6 +44,8 @@ from articles.models import (
     Speaker,
 )
 
+logger = logging.getLogger(__name__)
+
 admin.site.site_header = _("Newsroom desk")
 admin.site.site_title = _("Newsroom desk")
 admin.site.index_title = _("The desk")
@@ -40,24 +53,222 @@ admin.site.index_template = "admin/desk_index.html"
 
 
 class RefreshesReadersPages:
-    """Make readers see a desk change at once: every listing, and the pages of the articles."""
+    """Make readers see a desk change at once: every listing, and the pages of the articles.
+
+    Sections, authors, speakers and organisations are references, whose names any article shows.
+    """
+
+    is_reference = True
 
     def affected_articles(self, objects):
         return []
 
+    def refresh(self, affected):
+        pagecache.changed(article_ids=affected, references=self.is_reference)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        pagecache.changed(article_ids=self.affected_articles([form.instance]))
+        self.refresh(self.affected_articles([form.instance]))
 
     def delete_model(self, request, obj):
         affected = self.affected_articles([obj])  # before the deletion forgets the ids
         super().delete_model(request, obj)
-        pagecache.changed(article_ids=affected)
+        self.refresh(affected)
 
     def delete_queryset(self, request, queryset):
         affected = self.affected_articles(list(queryset))
         super().delete_queryset(request, queryset)
-        pagecache.changed(article_ids=affected)
+        self.refresh(affected)
+
+
+class TrashFilter(admin.SimpleListFilter):
+    """Show what is current, by default, or what is in the trash."""
+
+    title = _("trash")
+    parameter_name = "trash"
+    IN_TRASH = "1"
+
+    def lookups(self, request, model_admin):
+        return [(self.IN_TRASH, _("In the trash"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() != self.IN_TRASH,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Not in the trash"),
+        }
+        yield {
+            "selected": self.value() == self.IN_TRASH,
+            "query_string": changelist.get_query_string({self.parameter_name: self.IN_TRASH}),
+            "display": _("In the trash"),
+        }
+
+    def queryset(self, request, queryset):
+        return queryset.filter(deleted_at__isnull=self.value() != self.IN_TRASH)
+
+
+class MovesToTrash:
+    """Make deleting in the desk reversible: to the trash, shown by a filter, restored by an action.
+
+    For a model with `deleted_at`, `deleted_by` and an `all_objects` manager. The admin says how one
+    object goes to the trash and comes back (`trash_one`, `restore_one`, each checking who may);
+    whoever may delete an object may restore it. `manage.py purge_deleted` empties the trash.
+    """
+
+    delete_confirmation_template = "admin/trash_confirmation.html"
+    delete_selected_confirmation_template = "admin/trash_selected_confirmation.html"
+
+    def trash_one(self, request, obj):
+        raise NotImplementedError
+
+    def restore_one(self, request, obj):
+        raise NotImplementedError
+
+    def is_trash(self, request):
+        return request.GET.get(TrashFilter.parameter_name) == TrashFilter.IN_TRASH
+
+    def trash_url(self):
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        return f"{changelist}?{TrashFilter.parameter_name}={TrashFilter.IN_TRASH}"
+
+    def get_queryset(self, request):
+        # Every row, so that the trash lists and a deleted object's page opens; the filter chooses.
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), TrashFilter]
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        return [*columns, "deleted_at", "deleted_by"] if self.is_trash(request) else columns
+
+    def get_list_select_related(self, request):
+        related = super().get_list_select_related(request)
+        if self.is_trash(request) and isinstance(related, list | tuple):
+            return [*related, "deleted_by"]
+        return related
+
+    def get_actions(self, request):
+        # The trash offers restoring and nothing else; the current list anything but.
+        actions = super().get_actions(request)
+        in_trash = self.is_trash(request)
+        return {
+            name: action
+            for name, action in actions.items()
+            if (name == "restore_from_trash") == in_trash
+        }
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_in_trash():
+            return [*readonly, "deleted_at", "deleted_by"]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_in_trash():
+            return fieldsets
+        purge_at = obj.deleted_at + dt.timedelta(days=settings.SOFT_DELETE_DAYS)
+        notice = gettext(
+            "Whoever may delete it can restore it from the trash until %(date)s; after that it "
+            "is deleted for good."
+        ) % {"date": date_format(timezone.localtime(purge_at), "DATE_FORMAT")}
+        trash = (_("In the trash"), {"fields": ["deleted_at", "deleted_by"], "description": notice})
+        return [trash, *fieldsets]
+
+    # Deleting: Django's views and confirmation pages, the trash instead of the deletion.
+
+    def get_deleted_objects(self, objs, request):
+        """List what goes to the trash, and only that: nothing related is deleted with it."""
+        objs = list(objs)
+        refused = [str(obj) for obj in objs if not self.has_delete_permission(request, obj)]
+        return [str(obj) for obj in objs], {self.opts.verbose_name_plural: len(objs)}, refused, []
+
+    def delete_view(self, request, object_id, extra_context=None):
+        context = {"title": gettext("Move to the trash"), "trash_days": settings.SOFT_DELETE_DAYS}
+        return super().delete_view(request, object_id, context | (extra_context or {}))
+
+    def log_deletions(self, request, queryset):
+        self._log(request, queryset, gettext("Moved to the trash"))
+
+    def _log(self, request, objects, message):
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk, queryset=objects, action_flag=CHANGE, change_message=message
+        )
+
+    def delete_model(self, request, obj):
+        self.trash_one(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.trash_one(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        days = settings.SOFT_DELETE_DAYS
+        message = ngettext(
+            "“%(obj)s” is in the trash: it can be restored for %(days)d day.",
+            "“%(obj)s” is in the trash: it can be restored for %(days)d days.",
+            days,
+        ) % {"obj": obj_display, "days": days}
+        self.message_user(request, message, messages.SUCCESS)
+        if not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
+
+    @admin.action(
+        description=_("Move selected %(verbose_name_plural)s to the trash"), permissions=["delete"]
+    )
+    def delete_selected(self, request, queryset):
+        """Take the place of Django's action: the same confirmation page, then the trash."""
+        if not request.POST.get("post"):
+            response = admin_actions.delete_selected(self, request, queryset)
+            response.context_data["trash_days"] = settings.SOFT_DELETE_DAYS
+            if not response.context_data["perms_lacking"]:
+                response.context_data["title"] = gettext("Move to the trash")
+            return response
+        objects = list(queryset)
+        if not all(self.has_delete_permission(request, obj) for obj in objects):
+            raise PermissionDenied
+        self.log_deletions(request, objects)
+        self.delete_queryset(request, queryset)
+        count = len(objects)
+        message = ngettext(
+            "%(count)d %(items)s moved to the trash.",
+            "%(count)d %(items)s moved to the trash.",
+            count,
+        ) % {"count": count, "items": model_ngettext(self.opts, count)}
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Restore from the trash"), permissions=["delete"])
+    def restore_from_trash(self, request, queryset):
+        restored, refused = [], 0
+        for obj in queryset.filter(deleted_at__isnull=False):
+            try:
+                self.restore_one(request, obj)
+                restored.append(obj)
+            except PermissionDenied:
+                refused += 1
+        if restored:
+            self._log(request, restored, gettext("Restored from the trash"))
+            count = len(restored)
+            message = ngettext(
+                "%(count)d %(items)s restored from the trash.",
+                "%(count)d %(items)s restored from the trash.",
+                count,
+            ) % {"count": count, "items": model_ngettext(self.opts, count)}
+            self.message_user(request, message, messages.SUCCESS)
+        if refused:
+            message = ngettext(
+                "%(count)d %(items)s left in the trash: you may not restore it.",
+                "%(count)d %(items)s left in the trash: you may not restore them.",
+                refused,
+            ) % {"count": refused, "items": model_ngettext(self.opts, refused)}
+            self.message_user(request, message, messages.WARNING)
 
 
 @admin.register(Section)
@@ -273,9 +484,13 @@ def public_comment_count():
     """Return, as an annotation, the number of comments readers see under the article."""
     # A subquery rather than a join on the list's own query: its count and its date drill-down
     # stay plain queries, and nothing is grouped by the article's columns.
-    public = Q(comments__status="approved", comments__hidden_at__isnull=True)
+    public = Q(
+        comments__status="approved",
+        comments__hidden_at__isnull=True,
+        comments__deleted_at__isnull=True,  # a join does not go through the comments' manager
+    )
     count = (
-        Article.objects.filter(pk=OuterRef("pk"))
+        Article.all_objects.filter(pk=OuterRef("pk"))
         .order_by()
         .values("pk")
         .annotate(total=Count("comments", filter=public))
@@ -285,7 +500,7 @@ def public_comment_count():
 
 
 @admin.register(Article)
-class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
+class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
     form = ArticleAdminForm
     ordering = [F("published_at").desc(nulls_last=True), "-created_at"]  # drafts last
     inlines = [BylineInline, QuoteInline, EditorialNoteInline]
@@ -307,7 +522,14 @@ class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
     autocomplete_fields = ["section"]
     object_history_template = "admin/articles/article/object_history.html"
     change_form_template = "admin/articles/article/change_form.html"
-    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    change_list_template = None  # Django's: the trash replaces reversion's "recover deleted"
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "unpublish_selected",
+        "delete_selected",
+        "restore_from_trash",
+    ]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "lede", "opened_token"]}),
         (
@@ -365,7 +587,7 @@ class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
         return number_format(article.public_comments, force_grouping=True)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["status"]
+        readonly = [*super().get_readonly_fields(request, obj), "status"]
         if not publishing.is_editor(request.user):
             readonly.append("review_note")
         return readonly
@@ -393,11 +615,11 @@ class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
     def has_submit_permission(self, request):
         return self.has_change_permission(request)
 
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if any(not publishing.can_delete(request.user, obj) for obj in objs):
-            perms_needed = {*perms_needed, gettext("published article")}
-        return deleted, counts, perms_needed, protected
+    def trash_one(self, request, article):
+        publishing.move_to_trash(article, by=request.user)
+
+    def restore_one(self, request, article):
+        publishing.restore_from_trash(article, by=request.user)
 
     # Saving.
 
@@ -409,9 +631,15 @@ class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
             claimed = publishing.claim_edit(obj, form.cleaned_data.get("opened_token"))
             if not claimed:
                 raise PermissionDenied(conflict_message(obj, form.cleaned_data["opened_token"]))
-        super().save_model(request, obj, form, change)
         if "lead_image" in form.changed_data:
-            publishing.refresh_renditions(obj)
+            try:
+                store_lead_image(obj)  # the new photo and its widths, all or nothing
+            except OSError as error:  # the disk refused: the rest of the article is still saved
+                logger.exception("Lead photo not stored for article %s %r", obj.pk, obj.headline)
+                self.message_user(request, refusal_message(error), messages.ERROR)
+        super().save_model(request, obj, form, change)
+
+    is_reference = False
 
     def affected_articles(self, articles):
         return [article.pk for article in articles]
@@ -506,7 +734,7 @@ class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
         ]
 
     def compare_view(self, request, pk, version_id):
-        article = get_object_or_404(Article, pk=pk)
+        article = get_object_or_404(Article.all_objects, pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         version = get_object_or_404(history.versions(article), pk=version_id)
@@ -521,3 +749,21 @@ class ArticleAdmin(RefreshesReadersPages, VersionAdmin):
             % {"when": date_format(version.revision.date_created, "SHORT_DATETIME_FORMAT")},
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    # The trash replaces reversion's recovery of deleted articles, and its versions never take
+    # an article out of the trash: only `restore_from_trash` does, checking who may.
+
+    def recoverlist_view(self, request, extra_context=None):
+        return HttpResponseRedirect(self.trash_url())
+
+    def recover_view(self, request, version_id, extra_context=None):
+        return HttpResponseRedirect(self.trash_url())
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and article.is_in_trash():
+            self.message_user(
+                request, gettext("Restore the article from the trash first."), messages.WARNING
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        return super().revision_view(request, object_id, version_id, extra_context)

@@ -140,11 +140,12 @@ class Speaker(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Return what a reader may see: published, due, and not under embargo."""
+        """Return what a reader may see: published, due, not under embargo, not in the trash."""
         return self.filter(
             status=Article.Status.PUBLISHED,
             published_at__lte=timezone.now(),
             is_embargoed=False,
+            deleted_at__isnull=True,
         )
 
     def scheduled(self):
@@ -152,6 +153,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def ready_for_review(self):
         return self.filter(status=Article.Status.READY)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def trashed_before(self, moment):
+        """Return what was moved to the trash before the moment: the purge's rows."""
+        return self.filter(deleted_at__lt=moment)
+
+
+class CurrentArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    """Leave out the articles in the trash: every page, feed, count and related list does."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Article(models.Model):
@@ -250,8 +265,23 @@ class Article(models.Model):
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    # Deleting from the desk moves to the trash; `manage.py purge_deleted` deletes for good
+    # after SOFT_DELETE_DAYS.
+    deleted_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to the trash by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
-    objects = ArticleQuerySet.as_manager()
+    objects = CurrentArticleManager()  # the default manager: related managers use it too
+    all_objects = ArticleQuerySet.as_manager()  # the trash included: the desk and the purge
 
     class Meta:
         # Plain, so that the index serves it; the desk sorts drafts (no time yet) itself.
@@ -266,6 +296,13 @@ class Article(models.Model):
         indexes = [
             # Every public listing: published() newest first, as Meta.ordering sorts.
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # The desk's trash and the purge. Partial: it holds the trash only, and a reader's
+            # query ("not in the trash") is never tempted by it.
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="article_trash_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -287,6 +324,7 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
             and not self.is_embargoed
+            and self.deleted_at is None
         )
 
     is_published.boolean = True
@@ -298,6 +336,9 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    def is_in_trash(self):
+        return self.deleted_at is not None
 
     @property
     def revised_at(self):

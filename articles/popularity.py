@@ -6,6 +6,7 @@ Exactness: with Redis, each view is one HINCRBY; `manage.py flush_views` moves t
 database in batches applied exactly once. Without Redis, each view is one atomic upsert.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -91,27 +92,46 @@ def add_views(counts):
     _upsert(HourlyViews._meta.db_table, "hour", rows)
 
 
+# With Redis, one round trip: remember the reader for half an hour and, if new, count the view.
+COUNT_ONCE = """
+if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
+    return redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+end
+return 0
+"""
+
+
 def count_view(request, article_id):
     """Count one view of a published article by this reader, unless it is a bot or a repeat.
 
-    Return whether the view was counted.
+    Return whether the view was counted. With Redis, it is buffered, and whether the article is
+    published is checked when the buffer is flushed; without, it is checked at once.
     """
-    user_agent = request.headers.get("User-Agent", "")
-    if is_bot(user_agent):
+    if is_bot(request.headers.get("User-Agent", "")):
         return False
-    key = visitor_key(request, article_id)
-    try:
-        if not cache.add(f"viewed:{key}", 1, timeout=DEDUPE_SECONDS):
-            return False
-    except Exception:  # cache down: count rather than lose the view
-        pass
+    seen_key = f"viewed:{visitor_key(request, article_id)}"
     hour = hour_of(timezone.now())
     if settings.REDIS_URL:
         try:
-            _redis().hincrby(_pending_key(), f"{article_id}:{int(hour.timestamp())}", 1)
-            return True
-        except Exception:  # Redis down: the database counts, exactly
+            client = _redis()
+            return bool(
+                client.eval(
+                    COUNT_ONCE,
+                    2,
+                    cache.make_and_validate_key(seen_key),
+                    _pending_key(),
+                    DEDUPE_SECONDS,
+                    f"{article_id}:{int(hour.timestamp())}",
+                )
+            )
+        except Exception:  # Redis down: the database counts, exactly (without the dedupe)
             pass
+    else:
+        with contextlib.suppress(Exception):  # cache down: count rather than lose the view
+            if not cache.add(seen_key, 1, timeout=DEDUPE_SECONDS):
+                return False
+    if not Article.objects.published().filter(pk=article_id).exists():
+        return False
     add_views({(article_id, hour): 1})
     return True
 
@@ -124,13 +144,15 @@ def _apply_batch(client, batch_key):
         article_id, timestamp = field.decode().split(":")
         hour = dt.datetime.fromtimestamp(int(timestamp), tz=dt.UTC)
         counts[(int(article_id), hour)] = int(views)
-    existing = set(
-        Article.objects.filter(pk__in={a for a, _ in counts}).values_list("pk", flat=True)
+    published = set(
+        Article.objects.published()
+        .filter(pk__in={a for a, _ in counts})
+        .values_list("pk", flat=True)
     )
     try:
         with transaction.atomic():
             AppliedViewBatch.objects.create(batch=batch_id)
-            add_views({k: v for k, v in counts.items() if k[0] in existing})
+            add_views({k: v for k, v in counts.items() if k[0] in published})
     except IntegrityError:
         pass  # applied by an earlier run that died before deleting it, or by a concurrent one
     client.delete(batch_key)
@@ -209,9 +231,11 @@ def most_read_since(moment, *, articles=None, limit=5):
 def most_commented(days=1, *, section=None, limit=5):
     """Return (article, comments) pairs, by comments approved and published in the window."""
     since = timezone.now() - dt.timedelta(days=days)
+    # A join does not go through the comments' manager: leave out those in the trash here.
     recent = Q(
         comments__status="approved",
         comments__hidden_at__isnull=True,
+        comments__deleted_at__isnull=True,
         comments__submitted_at__gte=since,
     )
     articles = (

@@ -2,7 +2,9 @@
 
 The admin's buttons and actions, the demo loader and any other caller go through these functions,
 so the rules live in one place: journalists write and submit their own articles; editors also
-publish, schedule, unpublish and send back; moderators have no say on articles.
+publish, schedule, unpublish and send back; moderators have no say on articles. Deleting moves an
+article to the trash, whence whoever could delete it may restore it; an article in the trash is
+left as it is until then.
 """
 
 import uuid
@@ -10,6 +12,7 @@ import uuid
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from articles import pagecache
@@ -35,14 +38,15 @@ def can_create(user):
 
 
 def can_edit(user, article):
-    if not (user.is_active and user.has_perm("articles.change_article")):
+    if article.is_in_trash() or not (user.is_active and user.has_perm("articles.change_article")):
         return False
     if is_editor(user):
         return True
     return article.status != Status.PUBLISHED and is_own(user, article)
 
 
-def can_delete(user, article):
+def _may_delete(user, article):
+    """Tell whether the user may delete the article, hence take it out of the trash."""
     if not (user.is_active and user.has_perm("articles.delete_article")):
         return False
     if is_editor(user):
@@ -50,20 +54,28 @@ def can_delete(user, article):
     return article.status != Status.PUBLISHED and is_own(user, article)
 
 
+def can_delete(user, article):
+    return not article.is_in_trash() and _may_delete(user, article)
+
+
+def can_restore(user, article):
+    return article.is_in_trash() and _may_delete(user, article)
+
+
 def can_submit(user, article):
     return article.status in (Status.DRAFT, Status.UNPUBLISHED) and can_edit(user, article)
 
 
 def can_publish(user, article):
-    return is_editor(user) and article.status != Status.PUBLISHED
+    return is_editor(user) and article.status != Status.PUBLISHED and not article.is_in_trash()
 
 
 def can_unpublish(user, article):
-    return is_editor(user) and article.status == Status.PUBLISHED
+    return is_editor(user) and article.status == Status.PUBLISHED and not article.is_in_trash()
 
 
 def can_send_back(user, article):
-    return is_editor(user) and article.status == Status.READY
+    return is_editor(user) and article.status == Status.READY and not article.is_in_trash()
 
 
 def can_preview(user, article):
@@ -126,6 +138,32 @@ def send_back(article, *, by, note=None):
     if note is not None:
         article.review_note = note
     _save(article, "status", "review_note", by=by, comment=_("Sent back to its author"))
+
+
+def move_to_trash(article, *, by):
+    """Take the article off every page; whoever could delete it may restore it for a while."""
+    _require(can_delete(by, article), _("You cannot delete this article."))
+    article.deleted_at = timezone.now()
+    article.deleted_by = by
+    # A plain update, not a revision: no saved version is ever in the trash, so restoring a
+    # version from the history never sends an article there behind the desk's back.
+    Article.all_objects.filter(pk=article.pk).update(
+        deleted_at=article.deleted_at, deleted_by=article.deleted_by
+    )
+    pagecache.changed(article_ids=[article.pk])
+
+
+def restore_from_trash(article, *, by):
+    """Bring the article back as it was: a published one is on the site again at once."""
+    _require(can_restore(by, article), _("You cannot restore this article."))
+    deleted_by, deleted_at = article.deleted_by, article.deleted_at
+    article.deleted_at = None
+    article.deleted_by = None
+    comment = _("Restored from the trash (deleted by %(who)s on %(when)s)") % {
+        "who": deleted_by.get_username() if deleted_by else "?",
+        "when": date_format(timezone.localtime(deleted_at), "SHORT_DATETIME_FORMAT"),
+    }
+    _save(article, "deleted_at", "deleted_by", by=by, comment=comment)
 
 
 def refresh_renditions(article):

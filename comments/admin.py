@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import ArticleAdmin
+from articles.admin import ArticleAdmin, MovesToTrash
 from articles.models import Article
 from comments import moderation
 from comments.forms import RefusalForm
@@ -66,7 +66,7 @@ class RefusalActionForm(ActionForm, RefusalForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(MovesToTrash, admin.ModelAdmin):
     list_display = [
         "submitted_at",
         "article_link",
@@ -83,7 +83,14 @@ class CommentAdmin(admin.ModelAdmin):
     ordering = ["submitted_at", "pk"]
     date_hierarchy = "submitted_at"
     action_form = RefusalActionForm
-    actions = ["approve_selected", "reject_selected", "spam_selected", "restore_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "spam_selected",
+        "restore_selected",
+        "delete_selected",
+        "restore_from_trash",
+    ]
     inlines = [ReportInline, EventInline]
     fields = [
         "article",
@@ -109,6 +116,17 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_moderate_permission(self, request):
         return moderation.can_moderate(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return moderation.can_delete(request.user, obj)
+
+    def trash_one(self, request, comment):
+        moderation.move_to_trash(comment, moderator=request.user)
+
+    def restore_one(self, request, comment):
+        moderation.restore_from_trash(comment, moderator=request.user)
 
     @admin.display(description=_("article"), ordering="article__headline")
     def article_link(self, comment):

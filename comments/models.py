@@ -10,8 +10,10 @@ from articles.models import Article
 
 class CommentQuerySet(models.QuerySet):
     def public(self):
-        """Return what readers see: approved and not hidden by reports."""
-        return self.filter(status=Comment.Status.APPROVED, hidden_at__isnull=True)
+        """Return what readers see: approved, not hidden by reports, not in the trash."""
+        return self.filter(
+            status=Comment.Status.APPROVED, hidden_at__isnull=True, deleted_at__isnull=True
+        )
 
     def awaiting_moderation(self):
         return self.filter(status=Comment.Status.PENDING).order_by("submitted_at", "pk")
@@ -23,6 +25,20 @@ class CommentQuerySet(models.QuerySet):
         """Return approved comments with a report no moderator has dealt with yet."""
         open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
         return self.filter(Exists(open_reports), status=Comment.Status.APPROVED)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def trashed_before(self, moment):
+        """Return what was moved to the trash before the moment: the purge's rows."""
+        return self.filter(deleted_at__lt=moment)
+
+
+class CurrentCommentManager(models.Manager.from_queryset(CommentQuerySet)):
+    """Leave out the comments in the trash: every page, queue, count and related list does."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Comment(models.Model):
@@ -80,8 +96,23 @@ class Comment(models.Model):
     user_agent = models.CharField(max_length=300, blank=True, editable=False)
     # Same article, same words: stored once.
     text_hash = models.CharField(max_length=64, editable=False)
+    # Deleting from the desk moves to the trash; `manage.py purge_deleted` deletes for good
+    # after SOFT_DELETE_DAYS.
+    deleted_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to the trash by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
-    objects = CommentQuerySet.as_manager()
+    objects = CurrentCommentManager()  # the default manager: article.comments uses it too
+    all_objects = CommentQuerySet.as_manager()  # the trash included: the desk and the purge
 
     class Meta:
         ordering = ["submitted_at", "pk"]
@@ -100,6 +131,12 @@ class Comment(models.Model):
                 condition=~Q(visitor_hash=""),
                 name="comment_metadata_idx",
             ),
+            # The desk's trash and the purge. Partial: it holds the trash only.
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="comment_trash_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["article", "text_hash"], name="comment_once_per_text"),
@@ -112,7 +149,14 @@ class Comment(models.Model):
         return f"{self.article.get_absolute_url()}#commentaire-{self.pk}"
 
     def is_public(self):
-        return self.status == self.Status.APPROVED and self.hidden_at is None
+        return (
+            self.status == self.Status.APPROVED
+            and self.hidden_at is None
+            and self.deleted_at is None
+        )
+
+    def is_in_trash(self):
+        return self.deleted_at is not None
 
 
 class Report(models.Model):
@@ -160,6 +204,8 @@ class ModerationEvent(models.Model):
         RESTORED = "restored", _("Restored")
         REPORTED = "reported", _("Reported by a reader")
         HIDDEN = "hidden", _("Hidden after reports")
+        TRASHED = "trashed", _("Moved to the trash")
+        UNTRASHED = "untrashed", _("Restored from the trash")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)

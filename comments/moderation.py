@@ -3,6 +3,8 @@
 Each function checks who may act, changes the comment, and writes an entry in its history.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -24,6 +26,19 @@ def can_moderate(user):
 def _require_moderator(user):
     if not can_moderate(user):
         raise PermissionDenied(_("Only moderators and editors can moderate comments."))
+
+
+def _may_delete(user):
+    """Tell whether the user may delete comments, hence take them out of the trash."""
+    return user.is_active and user.has_perm("comments.delete_comment")
+
+
+def can_delete(user, comment):
+    return not comment.is_in_trash() and _may_delete(user)
+
+
+def can_restore(user, comment):
+    return comment.is_in_trash() and _may_delete(user)
 
 
 def _record(comment, action, *, actor=None, reason=""):
@@ -76,8 +91,8 @@ def submit(article, *, display_name, email, text, request, flags=(), is_spam=Fal
                 user_agent=request.headers.get("User-Agent", "")[:300],
             )
             _record(comment, Action.SUBMITTED, reason="; ".join(comment.flags))
-    except IntegrityError:  # the same words, already posted to this article
-        return Comment.objects.get(article=article, text_hash=fingerprint), False
+    except IntegrityError:  # the same words, already posted to this article (or deleted)
+        return Comment.all_objects.get(article=article, text_hash=fingerprint), False
     if not is_spam and not flags and is_trusted(email):
         comment.status = Status.APPROVED
         comment.moderated_at = timezone.now()
@@ -125,6 +140,30 @@ def restore(comment, *, moderator, note=""):
 
 
 @transaction.atomic
+def move_to_trash(comment, *, moderator, note=""):
+    """Take the comment off the site and the queues; it can be restored for a while."""
+    if not can_delete(moderator, comment):
+        raise PermissionDenied(_("You cannot delete this comment."))
+    comment.deleted_at = timezone.now()
+    comment.deleted_by = moderator
+    comment.save(update_fields=["deleted_at", "deleted_by"])
+    _record(comment, Action.TRASHED, actor=moderator, reason=note)
+    pagecache.changed(article_ids=[comment.article_id])  # its page and the comment counts
+
+
+@transaction.atomic
+def restore_from_trash(comment, *, moderator, note=""):
+    """Bring the comment back in the state it was deleted in: published, pending or refused."""
+    if not can_restore(moderator, comment):
+        raise PermissionDenied(_("You cannot restore this comment."))
+    comment.deleted_at = None
+    comment.deleted_by = None
+    comment.save(update_fields=["deleted_at", "deleted_by"])
+    _record(comment, Action.UNTRASHED, actor=moderator, reason=note)
+    pagecache.changed(article_ids=[comment.article_id])
+
+
+@transaction.atomic
 def report(comment, *, reporter_hash, reason, explanation=""):
     """Record a reader's report; enough distinct reports hide the comment until a decision.
 
@@ -154,5 +193,13 @@ def are_open(article):
     """Tell whether readers may still comment: the article's switch, and its age."""
     if not article.is_open_for_comments or article.published_at is None:
         return False
+    closes = closing_time(article)
+    return closes is None or timezone.now() < closes
+
+
+def closing_time(article):
+    """Return when comments close by themselves, or None if they never do (or are closed)."""
     days = settings.COMMENTS_CLOSE_AFTER_DAYS  # 0: comments never close by themselves
-    return not days or (timezone.now() - article.published_at).days < days
+    if not days or not article.is_open_for_comments or article.published_at is None:
+        return None
+    return article.published_at + dt.timedelta(days=days)

@@ -51,8 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.pagecache.PageCacheMiddleware",  # a hit keeps the headers set below it (CSP…)
     "newsroom.security.SiteCSPMiddleware",
-    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,7 +105,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -201,6 +201,11 @@ AXES_VERBOSE = False
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # What pages tell a CDN (s-maxage); browsers always revalidate, cheaply, with the ETag.
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "60"))
+# Parts of pages (an article's own part, "read also") cached by the versions of what they show,
+# so they may be kept long; 0 renders them on every request.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400"))
+# Pages each process also keeps in memory (about 35 KB each), checked against the shared version.
+PAGE_CACHE_LOCAL_PAGES = int(os.environ.get("PAGE_CACHE_LOCAL_PAGES", "1000"))
 
 # Popularity (see articles/popularity.py). Hourly view counters older than this are rolled up
 # into daily ones; rankings read the hourly ones, so keep more than the longest window (30 days).
@@ -224,6 +229,10 @@ COMMENTS_MAX_FORM_SECONDS = int(os.environ.get("COMMENTS_MAX_FORM_SECONDS", str(
 # Approve automatically an email with this many approved comments and none refused (0: off).
 COMMENTS_TRUSTED_AFTER = int(os.environ.get("COMMENTS_TRUSTED_AFTER", "0"))
 COMMENTS_METADATA_DAYS = int(os.environ.get("COMMENTS_METADATA_DAYS", "90"))
+
+# Articles and comments deleted in the desk stay this many days in the trash, where they can be
+# restored, before `manage.py purge_deleted` deletes them for good.
+SOFT_DELETE_DAYS = int(os.environ.get("SOFT_DELETE_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
+from articles import publishing
 from articles.models import Article
 from tests.articles.conftest import ADD_URL, article_form, change_url
 from tests.conftest import make_article, make_staff
@@ -46,9 +47,25 @@ def do_action(client, article, action):
     return article.status
 
 
+def where(article):
+    """Say where the article is: on the desk as before, in the trash, or gone for good."""
+    found = Article.all_objects.filter(pk=article.pk).first()
+    if found is None:
+        return "gone"
+    return "trash" if found.is_in_trash() else "desk"
+
+
 def do_delete(client, article):
     response = client.post(f"/desk/articles/article/{article.pk}/delete/", {"post": "yes"})
-    return response.status_code, Article.objects.filter(pk=article.pk).exists()
+    return response.status_code, where(article)
+
+
+def do_restore(client, article, by):
+    """Move the article to the trash as an editor, then ask for it back from the trash list."""
+    publishing.move_to_trash(article, by=by)
+    data = {"action": "restore_from_trash", "_selected_action": [article.pk]}
+    client.post(f"{CHANGELIST}?trash=1", data)
+    return where(article)
 
 
 # role → expected outcome of each action
@@ -61,8 +78,10 @@ MATRIX = {
         "submit_own": Status.READY,
         "publish": Status.READY,
         "unpublish": Status.PUBLISHED,
-        "delete_own_draft": (302, False),
-        "delete_published": (403, True),
+        "delete_own_draft": (302, "trash"),
+        "delete_published": (403, "desk"),
+        "restore_own_draft": "desk",
+        "restore_published": "trash",
         "preview": 200,
     },
     "editor": {
@@ -73,8 +92,10 @@ MATRIX = {
         "submit_own": Status.READY,
         "publish": Status.PUBLISHED,
         "unpublish": Status.UNPUBLISHED,
-        "delete_own_draft": (302, False),
-        "delete_published": (302, False),
+        "delete_own_draft": (302, "trash"),
+        "delete_published": (302, "trash"),
+        "restore_own_draft": "desk",
+        "restore_published": "desk",
         "preview": 200,
     },
     "moderator": {
@@ -85,8 +106,10 @@ MATRIX = {
         "submit_own": Status.DRAFT,
         "publish": Status.READY,
         "unpublish": Status.PUBLISHED,
-        "delete_own_draft": (403, True),
-        "delete_published": (403, True),
+        "delete_own_draft": (403, "desk"),
+        "delete_published": (403, "desk"),
+        "restore_own_draft": "trash",
+        "restore_published": "trash",
         "preview": 403,
     },
 }
@@ -118,6 +141,10 @@ def test_role_action_outcome(client, people, section, role, action):
         outcome = do_delete(client, article_of(user, section))
     elif action == "delete_published":
         outcome = do_delete(client, article_of(user, section, Status.PUBLISHED))
+    elif action == "restore_own_draft":
+        outcome = do_restore(client, article_of(user, section), people["editor"])
+    elif action == "restore_published":
+        outcome = do_restore(client, article_of(user, section, Status.PUBLISHED), people["editor"])
     elif action == "preview":
         outcome = client.get(f"/apercu/{article_of(other, section).pk}/").status_code
     assert outcome == expected
@@ -125,7 +152,7 @@ def test_role_action_outcome(client, people, section, role, action):
 
 def test_every_role_and_action_is_in_the_matrix():
     assert {role for role, _ in CASES} == {"journalist", "editor", "moderator"}
-    assert all(len(actions) == 10 for actions in MATRIX.values())
+    assert all(len(actions) == 12 for actions in MATRIX.values())
 
 
 def test_anonymous_reader_cannot_preview_or_reach_the_desk(client, section):

@@ -34,7 +34,7 @@ def linked_article(section, author, speaker, headline, n=1, **fields):
 
 @pytest.fixture
 def newsroom(section):
-    """Return a visible article and the hidden ones: draft, ready, scheduled, embargoed."""
+    """Return a visible article and the hidden ones: draft, ready, scheduled, embargoed, …"""
     author = Author.objects.create(name="Léa Journaliste", slug="lea")
     speaker = Speaker.objects.create(full_name="Claire Fontanel", slug="claire")
     visible = linked_article(
@@ -57,6 +57,9 @@ def newsroom(section):
         "embargoed": linked_article(section, author, speaker, "Embargo caché", is_embargoed=True),
         "unpublished": linked_article(
             section, author, speaker, "Dépublié caché", status=Article.Status.UNPUBLISHED
+        ),
+        "trashed": linked_article(
+            section, author, speaker, "Supprimé caché", deleted_at=timezone.now()
         ),
     }
     return visible, hidden

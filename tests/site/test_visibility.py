@@ -26,7 +26,9 @@ def test_hidden_articles_are_absent_from_every_page_feed_sitemap_and_search(clie
     assert sorted(set(shown) - {visible.get_absolute_url()}) == sorted(expected)
 
 
-@pytest.mark.parametrize("state", ["draft", "ready", "scheduled", "embargoed", "unpublished"])
+@pytest.mark.parametrize(
+    "state", ["draft", "ready", "scheduled", "embargoed", "unpublished", "trashed"]
+)
 def test_hidden_article_page_is_404_for_readers_and_shown_in_staff_preview(
     client, newsroom, editor, state
 ):

@@ -117,14 +117,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo comments: {created} created, {Comment.objects.count()} in all.")
 
     def _comment(self, article, name, email, text, state, submitted, reasons, moderator):
-        if Comment.objects.filter(article=article, text_hash=antispam.text_hash(text)).exists():
+        fingerprint = antispam.text_hash(text)
+        if Comment.all_objects.filter(article=article, text_hash=fingerprint).exists():
             return 0
         comment = Comment.objects.create(
             article=article,
             display_name=name,
             email=email,
             text=text,
-            text_hash=antispam.text_hash(text),
+            text_hash=fingerprint,
             flags=["3 liens"] if antispam.count_links(text) > 2 else [],
         )
         Comment.objects.filter(pk=comment.pk).update(submitted_at=submitted)

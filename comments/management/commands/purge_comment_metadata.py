@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, days, **options):
         cutoff = timezone.now() - dt.timedelta(days=days)
         erased = (
-            Comment.objects.filter(submitted_at__lt=cutoff)
+            Comment.all_objects.filter(submitted_at__lt=cutoff)  # those in the trash too
             .exclude(visitor_hash="", user_agent="")
             .update(visitor_hash="", user_agent="")
         )
