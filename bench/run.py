@@ -34,9 +34,11 @@ What it does:
    page, 1,000 different article pages picked at random, search (8 French queries; `/recherche/`),
    the view beacon (POST /vues/<id>/) and a comment post (with a CSRF token, its cookie and a form
    stamp from /commentaires/jetons/), with the page cache off and on; the static baseline at the
-   start and at the end. Before measuring the page cache on, the 1,000 article pages are fetched
-   once to be cached (within --fill-seconds, 240 s at most; about 40 s on 2 cores), as on a site
-   whose readers keep the cache warm; the "cache hits" column shows what was served from it.
+   start and at the end. Before measuring, the 1,000 article pages are fetched once to be cached
+   (within --fill-seconds, 240 s at most; about 40 s on 2 cores), as on a site whose readers keep
+   the cache warm: with the page cache on, whole pages; with it off, the parts of pages that are
+   cached by the versions of what they show (each article's own part, FRAGMENT_CACHE_SECONDS);
+   the "cache hits" column shows what was served from the page cache.
    After each wrk run, the script waits until the server has served the requests wrk left in
    flight (a sync worker serves them even though the client has gone), so that no run pays for
    the one before.
@@ -58,6 +60,7 @@ measured the same way on the same machine, is the figure to compare across machi
 
 import argparse
 import concurrent.futures
+import contextlib
 import datetime as dt
 import http.cookies
 import json
@@ -131,10 +134,11 @@ def main():
         check_database()
         say("Collecting static files.")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        checks = [count_queries(env, options)]
         data = sample_data(work)
         page = prepare_baseline(env, data)
         say(f"Article pages: {page['mean']:,} bytes on average; baseline written to {BASELINE}.")
-        results, checks, headers = [], [], {}
+        results, headers = [], {}
         for mode, seconds in CACHE_MODES.items():
             clear_redis()
             server = Server(env | {"PAGE_CACHE_SECONDS": seconds}, work / f"gunicorn-{mode}.log")
@@ -234,16 +238,16 @@ def ensure_wrk():
 # The site and its data.
 
 
-def site_environment():
+def site_environment(database=DATABASE, *, redis_url=REDIS_URL, key_prefix=KEY_PREFIX):
     """Return the environment of every manage.py command and server: production settings."""
     return os.environ | {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback, as behind a TLS proxy
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
-        "CACHE_KEY_PREFIX": KEY_PREFIX,
+        "DATABASE_URL": f"{POSTGRES}/{database}",
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": key_prefix,
         "PAGE_CACHE_SECONDS": "0",
         "CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
         "COMMENTS_RATE_LIMIT": "1000000000",
@@ -261,13 +265,14 @@ def manage(env, *arguments):
     return done.stdout
 
 
-def build_database(env):
-    say(f"Building the data set in {DATABASE} (drop, create, migrate, bulk SQL).")
+def build_database(env, database=DATABASE, **sizes):
+    """Create the scratch database, migrate it and fill it (sizes: see dataset.build)."""
+    say(f"Building the data set in {database} (drop, create, migrate, bulk SQL).")
     started = time.monotonic()
-    dataset.scratch_database(DATABASE, "create", server=POSTGRES)
+    dataset.scratch_database(database, "create", server=POSTGRES)
     manage(env, "migrate", "--noinput", "--verbosity", "0")
-    with psycopg.connect(f"{POSTGRES}/{DATABASE}") as connection:
-        built = dataset.build(connection)
+    with psycopg.connect(f"{POSTGRES}/{database}") as connection:
+        built = dataset.build(connection, **sizes)
     built["seconds"] = time.monotonic() - started
     say("Built: " + ", ".join(f"{value:,.0f} {name}" for name, value in built.items()) + ".")
     return built
@@ -278,6 +283,43 @@ def check_database():
         psycopg.connect(f"{POSTGRES}/{DATABASE}").close()
     except psycopg.OperationalError as error:
         sys.exit(f"Cannot use {DATABASE} ({error}); without --reuse-db, the script builds it.")
+
+
+def count_queries(env, options):
+    """Count each page's queries on the data set and on one of 1,000 articles: the same?"""
+    small = DATABASE + "_1k"
+    counts = {}
+    try:
+        say(f"Counting each page's queries on {DATABASE} and on {small} (1,000 articles).")
+        build_database(site_environment(small), small, articles=1_000, comments=10_000)
+        for database in (small, DATABASE):
+            clear_redis()
+            done = subprocess.run(
+                [str(VENV_BIN / "python"), str(BENCH / "query_counts.py")],
+                env=env | {"DATABASE_URL": f"{POSTGRES}/{database}"},
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                raise SystemExit(f"query_counts.py failed:\n{done.stdout}{done.stderr}")
+            found = json.loads(done.stdout.strip().splitlines()[-1])
+            counts[found["articles"]] = found["queries"]
+    finally:
+        dataset.scratch_database(small, "drop", server=POSTGRES)
+    (few, few_counts), (many, many_counts) = sorted(counts.items())
+    lines = [
+        f"{kind}: {sorted(set(few_counts[kind]))} with {few:,} articles, "
+        f"{sorted(set(many_counts[kind]))} with {many:,}"
+        for kind in few_counts
+    ]
+    ok = all(set(few_counts[kind]) == set(many_counts[kind]) for kind in few_counts)
+    return {
+        "ok": ok,
+        "text": "Queries per page, whole-page cache off (cold: the cache emptied first; warm: "
+        "as readers find the parts of pages), the same whatever the data: "
+        + "; ".join(lines)
+        + ("." if ok else ": THEY DIFFER."),
+    }
 
 
 def sample_data(work):
@@ -351,11 +393,11 @@ def prepare_baseline(env, data):
     return page
 
 
-def clear_redis():
+def clear_redis(redis_url=REDIS_URL, key_prefix=KEY_PREFIX):
     """Delete the benchmark's keys (page cache, dedupe, view buffer, rate limits): a fresh start."""
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
     try:
-        for key in client.scan_iter(f"{KEY_PREFIX}:*", count=1000):
+        for key in client.scan_iter(f"{key_prefix}:*", count=1000):
             client.delete(key)
     finally:
         client.close()
@@ -394,14 +436,21 @@ class Server:
         raise SystemExit(f"gunicorn did not answer /livez within 30 seconds:\n{self.log()}")
 
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
+        if self.process is None:
             return
-        self.process.terminate()  # gunicorn's master stops its workers gracefully
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        if self.process.poll() is None:
+            self.process.terminate()  # gunicorn's master stops its workers gracefully
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=15)
+        # Whatever is left of its process group (the master, or a worker it left behind) is killed.
+        if not self.is_gone():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def is_gone(self):
+        """Tell whether no process of the server's group is left running (master and workers)."""
+        return self.process is None or not group_members(self.process.pid)
 
     def log(self):
         return self.log_path.read_text(errors="replace")[-3000:]
@@ -425,6 +474,29 @@ class Server:
         _status, headers, _body = fetch(self.url + path)
         names = ("Cache-Control", "Vary", "ETag", "X-Page-Cache")
         return {name: headers[name] for name in names if headers.get(name)}
+
+
+def group_members(group):
+    """Return the ids of the live processes of a process group (zombies are not counted)."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # not Linux: any member, zombie or not
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return []
+        return [group]
+    members = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # pid (command) state ppid pgrp ...: the command may hold spaces and parentheses.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if fields[0] != "Z" and int(fields[2]) == group:
+            members.append(int(entry.name))
+    return members
 
 
 def free_port():
@@ -463,9 +535,13 @@ def measure_pages(server, case, mode, data, options):
     """Measure GET requests of one case's paths, picked at random; check they answer 200 first."""
     paths = data["paths"][case]
     fetch_all(server, paths[:20])
-    if mode == "on" and len(paths) > 20:
-        # Pages are kept PAGE_CACHE_SECONDS (300): the first ones filled must outlive the run.
-        seconds = min(options.fill_seconds, int(CACHE_MODES["on"]) - options.duration - 40)
+    if len(paths) > 20:
+        # With the page cache off, the parts of pages are cached all the same (an article's own
+        # part is kept a day, FRAGMENT_CACHE_SECONDS); with it on, pages are kept
+        # PAGE_CACHE_SECONDS (300): the first ones filled must outlive the run.
+        seconds = options.fill_seconds
+        if mode == "on":
+            seconds = min(seconds, int(CACHE_MODES["on"]) - options.duration - 40)
         fill_cache(server, case, paths, seconds)
     return measure(server, case, mode, options, "paths.lua", [data["files"][case]])
 
@@ -489,8 +565,8 @@ def fetch_all(server, paths, *, threads=4, until=None):
 
 
 def fill_cache(server, case, paths, seconds):
-    """Put the pages in the page cache before measuring it hot, within a time budget."""
-    say(f"Filling the page cache with the {len(paths):,} {case} (at most {seconds} s).")
+    """Put the pages (or their parts) in the cache before measuring, within a time budget."""
+    say(f"Filling the cache with the {len(paths):,} {case} (at most {seconds} s).")
     started = time.monotonic()
     fetched = fetch_all(server, paths, until=started + seconds)
     say(f"Fetched {fetched:,} of them in {time.monotonic() - started:.0f} s.")
@@ -719,7 +795,8 @@ def format_report(results, checks, built, page, headers, options, seconds, loads
         "non-2xx/3xx counts statuses of 400 or more (wrk's count). KB/response includes the "
         "HTTP headers. Cache hits: the share of X-Page-Cache: hit among the responses carrying "
         'that header; "-" when none did (the page cache does not handle that URL, or is off). '
-        "Before measuring the page cache on, the article pages were fetched once to be cached. "
+        "Before measuring, the article pages were fetched once to be cached: whole pages with "
+        "the page cache on, the articles' own parts (cached by version) with it off. "
         "The beacon run ends with 0.5 s of beacons for no article (/vues/0/) so that no counted "
         "beacon is in flight when wrk stops; each counted beacon comes from a distinct "
         "X-Forwarded-For (CLIENT_IP_HEADER), since the site counts a visitor once per article "
