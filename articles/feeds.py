@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from articles.models import Article, Section
-from articles.views import with_card_details
+from articles.models import Article, Byline, Section
 
 FEED_LENGTH = 30
 
@@ -30,7 +30,12 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        articles = with_card_details(self.articles(obj)).prefetch_related("tags")
+        articles = (
+            self.articles(obj)
+            .select_related("section")
+            .defer("body")
+            .prefetch_related(Prefetch("bylines", Byline.objects.select_related("author")), "tags")
+        )
         return articles[:FEED_LENGTH]
 
     def item_title(self, article):

@@ -1,19 +1,28 @@
 """Whole-page cache for anonymous readers, invalidated by what a change affects.
 
-Pages are stored under versioned keys: every listing (home, sections, tags, authors, speakers,
-archives, rankings) under the "site" version, each article page under its own version. A change
-bumps the versions it affects (see `changed`), so the next reader gets a fresh page at once, and
-stale entries simply expire. A page is never kept past the next scheduled publication, so a
-scheduled article appears on time. Readers with a session or a pending message are never served
-from, nor stored in, this cache.
+Each page is kept with the versions it was made under: every listing (home, sections, tags,
+authors, speakers, archives, rankings) under the "site" version, each article page under its own
+version and that of the references (sections, authors, speakers, organisations). A change bumps
+the versions it affects (see `changed`), so the next reader gets a fresh page at once, and stale
+entries simply expire. A page is never kept past the next scheduled publication, so a scheduled
+article appears on time. Readers with a session or a pending message are never served from, nor
+stored in, this cache.
+
+Pages are shared through Redis, and each process also keeps the latest ones in memory with the
+versions it knows (`Versions`): `changed` publishes each bump on a Redis channel, which every
+process reads before serving, so that most hits cost no round trip at all.
 """
 
 import contextlib
+import functools
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -22,6 +31,7 @@ from django.utils.http import http_date, quote_etag
 from articles.models import Article
 
 SITE = "site"
+REFERENCES = "references"
 LISTINGS = {
     "articles:home",
     "articles:section",
@@ -32,31 +42,151 @@ LISTINGS = {
     "articles:archive_month",
     "articles:rankings",
 }
-KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "X-Frame-Options",
+    "Content-Security-Policy",
+)
 
 
 def _version_key(scope):
     return f"pagecache:version:{scope}"
 
 
-def changed(*, article_ids=(), site=True):
-    """Make the next readers get fresh pages of these articles, and of every listing."""
+def _channel():
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:pagecache:changed"
+
+
+def changed(*, article_ids=(), site=True, references=False):
+    """Make the next readers get fresh pages of these articles, and of every listing.
+
+    `references`: a section, author, speaker or organisation changed, which any article may show.
+
+    Called within a transaction, it acts at once and again once the change is committed: a
+    reader in between would otherwise store the page as it was under the new version.
+    """
     scopes = [f"article:{pk}" for pk in article_ids] + ([SITE] if site else [])
+    scopes += [REFERENCES] if references else []
+    _bump(scopes)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(scopes))
+
+
+def _bump(scopes):
     with contextlib.suppress(Exception):  # cache down: nothing is served from it either
         cache.set_many({_version_key(scope): time.time_ns() for scope in scopes}, timeout=None)
+        if settings.REDIS_URL:  # tell every process, which forget the versions they knew
+            client = cache._cache.get_client(write=True)
+            for scope in scopes:
+                client.publish(_channel(), scope)
+    versions.forget(scopes)
 
 
-def site_version():
-    """Return the current version of the listings (also keys fragments such as the rankings)."""
+def version(scope):
+    """Return the current version of a scope, to key fragments of pages; 0 if the cache is down."""
     try:
-        return cache.get(_version_key(SITE), 0)
+        return versions.get(scope)
     except Exception:  # cache down: fragments are rendered afresh anyway
         return 0
 
 
-def _scope(request):
+def site_version():
+    """Return the current version of the listings (also keys fragments such as the rankings)."""
+    return version(SITE)
+
+
+def _current_version(scope):
+    """Return the version of this scope; a new one if the cache lost it (nothing kept matches)."""
+    key = _version_key(scope)
+    version = cache.get(key)
+    if version is None:
+        version = time.time_ns()
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key, version)
+    return version
+
+
+class Versions:
+    """The versions this process knows, so that most cache hits cost no round trip to Redis.
+
+    A version read from Redis is trusted for 5 seconds at most, and only while this process
+    listens to what `changed` publishes: a message makes it forget that version at once, and is
+    read (without waiting) before every use. If the channel breaks, everything is forgotten and
+    every version is read from Redis again until it is back. Without Redis, nothing is trusted.
+    """
+
+    TRUST_SECONDS = 5.0
+    RETRY_SECONDS = 5.0
+
+    def __init__(self):
+        self.known = {}
+        self.pubsub = None
+        self.retry_at = 0.0
+        self.lock = threading.Lock()
+
+    def get(self, scope):
+        with self.lock:
+            if self._listening():
+                known = self.known.get(scope)
+                if known is not None and known[1] > time.monotonic():
+                    return known[0]
+                version = _current_version(scope)
+                self.known[scope] = (version, time.monotonic() + self.TRUST_SECONDS)
+                return version
+        return _current_version(scope)
+
+    def forget(self, scopes=None):
+        with self.lock:
+            if scopes is None:
+                self.known.clear()
+            for scope in scopes or ():
+                self.known.pop(scope, None)
+
+    def _listening(self):
+        """Apply the messages waiting; return whether the channel works."""
+        if not settings.REDIS_URL:
+            return False
+        if self.pubsub is None and time.monotonic() >= self.retry_at:
+            self._subscribe()
+        if self.pubsub is None:
+            return False
+        try:
+            while (message := self.pubsub.get_message(timeout=0)) is not None:
+                if message["type"] == "message":
+                    self.known.pop(message["data"].decode(), None)
+        except Exception:  # Redis gone: messages may be lost, so trust nothing until it is back
+            self._close()
+            return False
+        return True
+
+    def _subscribe(self):
+        self.known.clear()
+        try:
+            self.pubsub = cache._cache.get_client().pubsub()
+            self.pubsub.subscribe(_channel())
+            # Only once Redis has confirmed it will a change made from now on reach this process.
+            confirmed = self.pubsub.get_message(timeout=1)
+            if confirmed is None or confirmed["type"] != "subscribe":
+                raise ConnectionError("no confirmation of the subscription")
+        except Exception:
+            self._close()
+
+    def _close(self):
+        self.known.clear()
+        with contextlib.suppress(Exception):
+            self.pubsub.close()
+        self.pubsub = None
+        self.retry_at = time.monotonic() + self.RETRY_SECONDS
+
+
+versions = Versions()
+
+
+@functools.lru_cache(maxsize=10_000)
+def _scope(path_info):
     try:
-        match = resolve(request.path_info)
+        match = resolve(path_info)
     except Resolver404:
         return None
     if match.view_name in LISTINGS:
@@ -71,9 +201,9 @@ def _is_anonymous(request):
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _seconds_until_next_publication(version):
+def seconds_until_next_publication():
     """Return how long a page may be kept before a scheduled article goes public."""
-    key = f"pagecache:next-publication:{version}"
+    key = f"pagecache:next-publication:{site_version()}"
     upcoming = cache.get(key)
     if upcoming is None:
         first = (
@@ -84,22 +214,60 @@ def _seconds_until_next_publication(version):
     return upcoming - timezone.now().timestamp()
 
 
+class LocalPages:
+    """The pages this process served last, so that a hit costs one small read from the cache."""
+
+    def __init__(self, size):
+        self.size = size
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, version):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None or entry["version"] != version or entry["expires"] <= time.time():
+                return None
+            self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
 class PageCacheMiddleware:
+    """Serve anonymous readers from this process's memory, else the shared cache, else the view.
+
+    Either way the page's version is read from the shared cache first, so a change made through
+    any process is seen by the next reader of every process.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
+        self.local = LocalPages(settings.PAGE_CACHE_LOCAL_PAGES)
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        scope = _scope(request) if _is_anonymous(request) else None
+        scope = _scope(request.path_info) if _is_anonymous(request) else None
         if scope is None:
             return self.get_response(request)
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        key = f"pagecache:page:{language}:{path}"
         try:
-            versions = cache.get_many([_version_key(scope), _version_key(SITE)])
-            version = versions.get(_version_key(scope), 0)
-            key = f"pagecache:page:{scope}:{version}:{language}:{request.get_full_path()}"
-            entry = cache.get(key)
+            # An article page also shows references (its section, speakers…), which change apart.
+            version = (versions.get(scope), versions.get(REFERENCES))
+            entry = self.local.get(key, version)
+            if entry is None:
+                entry = cache.get(key)
+                if entry is not None and entry["version"] == version:
+                    self.local.put(key, entry)
+                else:
+                    entry = None  # none, or made before the last change
         except Exception:  # cache down: serve from the application
             return self.get_response(request)
         if entry is not None:
@@ -112,13 +280,12 @@ class PageCacheMiddleware:
         ):
             return response
         try:
-            timeout = min(
-                settings.PAGE_CACHE_SECONDS,
-                _seconds_until_next_publication(versions.get(_version_key(SITE), 0)),
-            )
+            timeout = min(settings.PAGE_CACHE_SECONDS, seconds_until_next_publication())
         except Exception:  # cache down meanwhile: serve the page, keep nothing
             return response
         entry = {
+            "version": version,
+            "expires": time.time() + timeout,
             "content": response.content,
             "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
             "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
@@ -127,6 +294,7 @@ class PageCacheMiddleware:
         if timeout >= 1:
             with contextlib.suppress(Exception):  # cache down: the page is served anyway
                 cache.set(key, entry, timeout=int(timeout))
+                self.local.put(key, entry)
         return self._respond(request, entry, hit=False)
 
     def _respond(self, request, entry, *, hit):

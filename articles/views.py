@@ -1,43 +1,56 @@
 """The reader's pages. Every listing starts from Article.objects.published()."""
 
+import contextlib
+import math
+from collections import Counter
+
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
-from django.http import HttpResponse
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView, dates
 from taggit.models import Tag, TaggedItem
 
-from articles import popularity, publishing, rendering, structured_data
+from articles import pagecache, popularity, publishing, rendering, structured_data
 from articles.models import Article, Author, Byline, Quote, Section, Speaker
+from comments import moderation
 
 RELATED_COUNT = 4
+LATEST_COUNT = 13  # the lead story and the latest news
 SECTION_BLOCK_SIZE = 4
 SECTION_BLOCK_CANDIDATES = 400
 
 
+# Everything an article page shows beside the article, in a fixed number of queries.
+ARTICLE_DETAILS = (
+    Prefetch("bylines", Byline.objects.select_related("author")),
+    Prefetch("quotes", Quote.objects.select_related("speaker__organisation")),
+    "notes",
+    "tags",
+)
+
+
 def with_article_details(queryset):
-    """Load everything an article page shows in a fixed number of queries."""
-    return queryset.select_related("section").prefetch_related(
-        Prefetch("bylines", Byline.objects.select_related("author")),
-        Prefetch("quotes", Quote.objects.select_related("speaker__organisation")),
-        "notes",
-        "tags",
-    )
+    return queryset.select_related("section").prefetch_related(*ARTICLE_DETAILS)
 
 
 def with_card_details(queryset):
-    """Load what an article card shows (section and byline), leaving the heavy body behind."""
-    return (
-        queryset.select_related("section")
-        .defer("body")
-        .prefetch_related(Prefetch("bylines", Byline.objects.select_related("author")))
-    )
+    """Load only what an article card shows (see templatetags/site.py `article_card`)."""
+    return queryset.select_related("section").only(
+        "slug", "kicker", "headline", "lede", "published_at", "section__name", "section__slug",
+        "section__position",
+    )  # fmt: skip
 
 
 class PublishedArticleMixin:
@@ -45,40 +58,49 @@ class PublishedArticleMixin:
         return with_card_details(Article.objects.published())
 
 
-class HomeView(PublishedArticleMixin, TemplateView):
+class HomeView(TemplateView):
+    """The lead story, the latest news and each section's latest: two queries, cached.
+
+    The lists are cached by the site's version (any change to what they show gives a new one),
+    and never past the next scheduled publication.
+    """
+
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(self.get_queryset()[:13])
-        return super().get_context_data(
-            lead=latest[:1], latest=latest[1:], section_blocks=section_blocks(), **kwargs
+        key = f"home-lists:{pagecache.site_version()}:{get_language()}"
+        found = fragments(
+            {key: lambda found: render_to_string("articles/home_lists.html", home_lists())},
+            timeout=pagecache.seconds_until_next_publication,
         )
+        return super().get_context_data(lists=mark_safe(found[key]), **kwargs)
 
 
-def section_blocks():
-    """Return each section with its latest articles, in one query whatever the archive's size.
-
-    Only the latest few hundred articles are considered: a section silent for longer than that
-    gets no block on the home page.
-    """
-    recent = Article.objects.published().values("pk")[:SECTION_BLOCK_CANDIDATES]
-    ranked = Article.objects.filter(pk__in=recent).annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=F("section_id"),
-            order_by=[F("published_at").desc(), F("pk").desc()],
-        )
+def home_lists():
+    recent = list(
+        Article.objects.published().values_list("pk", "section_id")[:SECTION_BLOCK_CANDIDATES]
     )
-    articles = ranked.filter(rank__lte=SECTION_BLOCK_SIZE).select_related("section").defer("body")
+    latest = [pk for pk, _ in recent[:LATEST_COUNT]]
+    # Each section's latest articles; a section silent for longer than the few hundred latest
+    # articles gets no block.
+    in_blocks, per_section = [], Counter()
+    for pk, section_id in recent:
+        if per_section[section_id] < SECTION_BLOCK_SIZE:
+            in_blocks.append(pk)
+            per_section[section_id] += 1
+    shown = with_card_details(Article.objects.filter(pk__in={*latest, *in_blocks})).in_bulk()
     blocks = {}
-    for article in articles.order_by("section__position", "section__name", "rank"):
-        blocks.setdefault(article.section, []).append(article)
-    return list(blocks.items())
+    for pk in in_blocks:
+        blocks.setdefault(shown[pk].section, []).append(shown[pk])
+    return {
+        "lead": [shown[pk] for pk in latest[:1]],
+        "latest": [shown[pk] for pk in latest[1:]],
+        "section_blocks": sorted(blocks.items(), key=lambda item: (item[0].position, item[0].name)),
+    }
 
 
-def related_articles(article):
+def related_articles(article, tag_ids):
     """Return recent published articles sharing a tag or the section with this one."""
-    tag_ids = [tag.pk for tag in article.tags.all()]
     shares_a_tag = Exists(
         TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(Article),
@@ -96,32 +118,153 @@ def related_articles(article):
 
 
 class ArticleDetailView(DetailView):
+    """An article's page: its own part rendered once per version, the rest around it.
+
+    The article's own part (the metadata in <head>, the article and its comments) is cached by
+    the article's version (pagecache.changed gives it a new one whenever the desk or a moderator
+    changes it), the references' version (names of sections, authors, speakers) and the
+    language, until its comments close; "read also" by the site's version. While its own part is
+    cached, the page needs no query at all. A reader's page with a form in error, and the desk's
+    preview, are rendered afresh.
+    """
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        return with_article_details(Article.objects.published())
-
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        self.object = self.cached_article() or self.get_object()
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
-    def get_context_data(self, **kwargs):
-        article = self.object
-        return super().get_context_data(
-            blocks=rendering.compose(article.body, article.quotes.all()),
-            related=related_articles(article),
-            json_ld=structured_data.news_article(article, self.request),
-            **kwargs,
+    def get_object(self, queryset=None):
+        # Only what the page needs around its parts: no section, no body, few filters.
+        article = get_object_or_404(Article.objects.defer("body"), pk=self.kwargs["pk"])
+        if not article.is_published():
+            raise Http404
+        return article
+
+    def keys(self, pk):
+        language, request = get_language(), self.request
+        own = ":".join(
+            str(part)
+            for part in (
+                "article-parts",
+                pk,
+                pagecache.version(f"article:{pk}"),
+                pagecache.version(pagecache.REFERENCES),
+                language,
+                request.scheme,
+                request.get_host(),
+            )
         )
+        return own, f"article-related:{pk}:{pagecache.site_version()}:{language}"
+
+    def cached_article(self):
+        """Return the article as its cached part saw it, if that part still holds; else None."""
+        self.found = {}
+        if settings.FRAGMENT_CACHE_SECONDS:
+            with contextlib.suppress(Exception):  # cache down
+                self.found = cache.get_many(self.keys(self.kwargs["pk"]))
+        own_key = self.keys(self.kwargs["pk"])[0]
+        own = self.found.pop(own_key, None)
+        if own is None:
+            return None
+        if own["comments_close"] and own["comments_close"] <= timezone.now():
+            with contextlib.suppress(Exception):  # made with the form: render it again
+                cache.delete(own_key)
+            return None
+        self.found[own_key] = own
+        return own["article"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parts"] = self.parts(
+            context, cached=not context.get("is_preview") and "comment_form" not in context
+        )
+        return context
+
+    def parts(self, context, *, cached):
+        """Return the article's own part (head, main) and "read also", as safe HTML."""
+        article = self.object
+        own, related = self.keys(article.pk)
+        found = fragments(
+            {
+                own: lambda found: self.render_own(context),
+                related: lambda found: render_to_string(
+                    "articles/article_related.html",
+                    {"related": related_articles(found[own]["article"], found[own]["tag_ids"])},
+                ),
+            },
+            enabled=cached,
+            found=getattr(self, "found", None),
+        )
+        # Rendered by templates, which escaped what they show.
+        return {
+            "head": mark_safe(found[own]["head"]),
+            "main": mark_safe(found[own]["main"]),
+            "related": mark_safe(found[related]),
+        }
+
+    def render_own(self, context):
+        article = self.object
+        if article.get_deferred_fields():  # as get_object left it: load all it shows
+            article = Article.all_objects.select_related("section").get(pk=article.pk)
+        prefetch_related_objects([article], *ARTICLE_DETAILS)
+        is_open = moderation.are_open(article)
+        context = context | {
+            "article": article,
+            "blocks": rendering.compose(article.body, article.quotes.all()),
+            "json_ld": structured_data.news_article(article, self.request),
+        }
+        return {
+            "head": render_to_string("articles/article_head.html", context, self.request),
+            "main": render_to_string("articles/article_main.html", context, self.request),
+            "tag_ids": [tag.pk for tag in article.tags.all()],
+            # What the page shows around its parts, and what "read also" needs.
+            "article": Article(
+                pk=article.pk,
+                slug=article.slug,
+                headline=article.headline,
+                section_id=article.section_id,
+                published_at=article.published_at,
+            ),
+            # The form is in this part: it must go once comments close by themselves.
+            "comments_close": moderation.closing_time(article) if is_open else None,
+        }
+
+
+def fragments(parts, *, enabled=True, found=None, timeout=None):
+    """Return {key: part} for these {key: render}, from the cache, rendering what is missing.
+
+    Parts are keyed by the versions of what they show, so they can be kept long
+    (FRAGMENT_CACHE_SECONDS), or less if `timeout()` says so. They are rendered in order, each
+    given the parts found so far; if the cache is down, they are all rendered.
+    """
+    enabled = enabled and settings.FRAGMENT_CACHE_SECONDS
+    if not enabled:
+        found = {}
+    elif found is None:
+        found = {}
+        with contextlib.suppress(Exception):  # cache down
+            found = cache.get_many(list(parts))
+    rendered = {}
+    for key, make in parts.items():
+        if key not in found:
+            found[key] = rendered[key] = make(found)
+    if enabled and rendered:
+        with contextlib.suppress(Exception):
+            seconds = min(settings.FRAGMENT_CACHE_SECONDS, timeout() if timeout else math.inf)
+            if seconds >= 1:
+                cache.set_many(rendered, int(seconds))
+    return found
 
 
 @staff_member_required
 def preview(request, pk):
     """Show any article, whatever its status, to desk members allowed to preview it."""
-    article = get_object_or_404(with_article_details(Article.objects.all()), pk=pk)
+    # The trash too: the desk looks at an article before restoring it.
+    article = get_object_or_404(with_article_details(Article.all_objects.all()), pk=pk)
     if not publishing.can_preview(request.user, article):
         raise PermissionDenied
     view = ArticleDetailView(request=request, object=article, kwargs={})
@@ -208,8 +351,7 @@ class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
 @require_POST
 def view_beacon(request, pk):
     """Count a view of a published article, sent by the page's script once it was shown."""
-    if Article.objects.published().filter(pk=pk).exists():
-        popularity.count_view(request, pk)
+    popularity.count_view(request, pk)
     return HttpResponse(status=204)
 
 

@@ -1,3 +1,4 @@
+import functools
 import json
 
 from django import template
@@ -5,10 +6,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import pagecache, popularity
+from articles.models import Article, Section
 
 register = template.Library()
 
@@ -27,6 +30,39 @@ def json_ld(value):
 def absolute_url(context, path):
     """Return the path as an absolute URL on the current host."""
     return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag
+def article_card(article, show_lede=False):
+    """Render an article's card (its section must be loaded with it).
+
+    A card shows nothing but these fields, so each process renders a given card once: listings
+    are mostly the same few dozen cards, and rendering them was most of a listing's time.
+    """
+    section = article.section
+    return _card(
+        article.pk,
+        article.slug,
+        article.kicker,
+        article.headline,
+        article.published_at,
+        article.lede if show_lede else None,
+        section.slug,
+        section.name,
+        get_language(),
+        timezone.get_current_timezone_name(),
+    )
+
+
+@functools.lru_cache(maxsize=20_000)
+def _card(pk, slug, kicker, headline, published_at, lede, section_slug, section_name, *_):
+    # The language and the time zone, unused here, key the cache: the date is shown in them.
+    article = Article(pk=pk, slug=slug, kicker=kicker, headline=headline, lede=lede or "")
+    article.published_at = published_at
+    article.section = Section(slug=section_slug, name=section_name)
+    return render_to_string(
+        "includes/article_card.html", {"article": article, "show_lede": lede is not None}
+    )
 
 
 @register.simple_tag(takes_context=True)

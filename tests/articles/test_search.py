@@ -297,7 +297,7 @@ def test_the_page_issues_a_fixed_number_of_queries(
     client, section, total, django_assert_num_queries
 ):
     make_matches(section, total)
-    # Menu sections, the count, the page of articles with their section, the bylines.
-    with django_assert_num_queries(4):
+    # Menu sections, the count, the page of articles with their section (cards show no byline).
+    with django_assert_num_queries(3):
         response = search(client, "numérique")
     assert len(response.context["page_obj"]) == min(total, 20)

@@ -4,10 +4,12 @@ import datetime as dt
 import time
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from articles import publishing
+from articles import pagecache, publishing
 from articles.models import Article
 from comments import moderation
 from comments.models import Comment
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 86400  # as in production: both layers must follow changes
 
 
 def get(url, **headers):
@@ -113,6 +116,64 @@ def test_desk_edits_and_deletions_show_at_once(client, editor, article):
     )
     assert response.status_code == 302
     assert "Numérique et innovation" in get("/").content.decode()
+    assert "Numérique et innovation" in get(article.get_absolute_url()).content.decode()
     client.post(f"/desk/articles/article/{article.pk}/delete/", {"post": "yes"})
     assert get(article.get_absolute_url()).status_code == 404
     assert "Titre corrigé" not in get("/").content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or not settings.REDIS_URL,
+    reason="another process shares the data through PostgreSQL and Redis",
+)
+def test_a_change_made_in_one_process_shows_at_once_in_another(
+    transactional_db, section, tmp_path, figures
+):
+    """A server process keeps versions and pages in memory; each change still shows at once.
+
+    This process plays the desk (it changes the article and calls `changed`, as the desk does);
+    the gunicorn process serves readers from its memory, which only Redis's message can correct.
+    """
+    from tests.comments.test_rate_limit import AppServer, server_environment
+
+    article = make_article(section, headline="Version 0")
+    server = AppServer(
+        server_environment("redis", tmp_path)
+        | {"PAGE_CACHE_SECONDS": "300", "FRAGMENT_CACHE_SECONDS": "86400"},
+        tmp_path / "server.log",
+    )
+    changes, stale = 20, 0
+    try:
+        server.wait_until_live()
+        for n in range(1, changes + 1):
+            for _ in range(2):  # the second from the process's memory
+                status, headers, html = server.request("GET", article.get_absolute_url())
+            assert (status, headers["X-Page-Cache"]) == (200, "hit")
+            assert f"Version {n - 1}" in html
+            Article.objects.filter(pk=article.pk).update(headline=f"Version {n}")
+            pagecache.changed(article_ids=[article.pk])
+            pages = [server.request("GET", url)[2] for url in (article.get_absolute_url(), "/")]
+            stale += sum(f"Version {n}" not in page for page in pages)
+    finally:
+        server.stop()
+    figures.append(
+        f"{changes} changes made in the test process, each followed at once by the article and "
+        f"the home page from a gunicorn process holding them in memory: {stale} stale"
+    )
+    assert stale == 0
+
+
+def test_a_cached_article_part_drops_the_form_when_comments_close_by_themselves(section, settings):
+    """The article's own part holds the comment form: it is not kept past the closing time."""
+    import time_machine
+
+    settings.PAGE_CACHE_SECONDS = 0  # the part itself, not the whole page, is under test
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    article = make_article(
+        section, published_at=timezone.now() - dt.timedelta(days=30) + dt.timedelta(hours=1)
+    )
+    page = get(article.get_absolute_url()).content.decode()
+    assert 'class="comments-closed"' not in page
+    assert 'class="comments-closed"' not in get(article.get_absolute_url()).content.decode()
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        assert 'class="comments-closed"' in get(article.get_absolute_url()).content.decode()

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles import pagecache
 from articles.models import Article, Author, Speaker
 from tests.site.conftest import linked_article, public_urls
 
@@ -24,6 +25,7 @@ def page_counts(client, urls):
 def newsroom_of(section, n):
     """Replace the content by n articles, each with n quotes and n tags; return the first."""
     cache.clear()
+    pagecache.versions.forget()  # a cleared cache publishes nothing
     Article.objects.all().delete()
     Author.objects.all().delete()
     Speaker.objects.all().delete()
@@ -40,3 +42,20 @@ def test_query_counts_do_not_grow_with_the_data(client, section):
     large = page_counts(client, public_urls(newsroom_of(section, 50)))
     assert large == small
     assert max(small) <= 10, dict(zip(public_urls(Article.objects.first()), small, strict=True))
+
+
+def test_with_the_parts_of_pages_cached_counts_stay_fixed_and_an_article_needs_none(
+    client, section, settings
+):
+    """Parts of pages cached (as in production): a page seen before needs few queries or none."""
+    settings.FRAGMENT_CACHE_SECONDS = 86400
+    counts = {}
+    for n in (1, 50):
+        article = newsroom_of(section, n)
+        urls = public_urls(article)
+        page_counts(client, urls)  # renders and caches the parts
+        counts[n] = page_counts(client, urls)
+    assert counts[50] == counts[1]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert [query["sql"] for query in captured] == []
