@@ -138,7 +138,50 @@ class Speaker(models.Model):
         return reverse("articles:speaker", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class TrashQuerySet(models.QuerySet):
+    """What goes to the trash when deleted from the desk: articles and comments."""
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def trashed_before(self, moment):
+        """Return what was moved to the trash before the moment: the purge's rows."""
+        return self.filter(deleted_at__lt=moment)
+
+
+class CurrentManager(models.Manager):
+    """Leave out what is in the trash: every page, feed, queue, count and related list does."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Trashable(models.Model):
+    """Deleting from the desk moves to the trash; `manage.py purge_deleted` deletes for good
+    after SOFT_DELETE_DAYS. `objects` leaves the trash out; `all_objects` is for the desk and the
+    purge (each model sets both, from its own queryset)."""
+
+    deleted_at = models.DateTimeField(
+        _("moved to the trash"), null=True, blank=True, editable=False
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to the trash by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def is_in_trash(self):
+        return self.deleted_at is not None
+
+
+class ArticleQuerySet(TrashQuerySet):
     def published(self):
         """Return what a reader may see: published, due, not under embargo, not in the trash."""
         return self.filter(
@@ -154,22 +197,8 @@ class ArticleQuerySet(models.QuerySet):
     def ready_for_review(self):
         return self.filter(status=Article.Status.READY)
 
-    def in_trash(self):
-        return self.filter(deleted_at__isnull=False)
 
-    def trashed_before(self, moment):
-        """Return what was moved to the trash before the moment: the purge's rows."""
-        return self.filter(deleted_at__lt=moment)
-
-
-class CurrentArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
-    """Leave out the articles in the trash: every page, feed, count and related list does."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
-
-
-class Article(models.Model):
+class Article(Trashable):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         READY = "ready", _("Ready for review")
@@ -265,22 +294,8 @@ class Article(models.Model):
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
-    # Deleting from the desk moves to the trash; `manage.py purge_deleted` deletes for good
-    # after SOFT_DELETE_DAYS.
-    deleted_at = models.DateTimeField(
-        _("moved to the trash"), null=True, blank=True, editable=False
-    )
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("moved to the trash by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
 
-    objects = CurrentArticleManager()  # the default manager: related managers use it too
+    objects = CurrentManager.from_queryset(ArticleQuerySet)()  # related managers use it too
     all_objects = ArticleQuerySet.as_manager()  # the trash included: the desk and the purge
 
     class Meta:
@@ -336,9 +351,6 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
-
-    def is_in_trash(self):
-        return self.deleted_at is not None
 
     @property
     def revised_at(self):

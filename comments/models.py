@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, CurrentManager, Trashable, TrashQuerySet
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(TrashQuerySet):
     def public(self):
         """Return what readers see: approved, not hidden by reports, not in the trash."""
         return self.filter(
@@ -26,22 +26,8 @@ class CommentQuerySet(models.QuerySet):
         open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
         return self.filter(Exists(open_reports), status=Comment.Status.APPROVED)
 
-    def in_trash(self):
-        return self.filter(deleted_at__isnull=False)
 
-    def trashed_before(self, moment):
-        """Return what was moved to the trash before the moment: the purge's rows."""
-        return self.filter(deleted_at__lt=moment)
-
-
-class CurrentCommentManager(models.Manager.from_queryset(CommentQuerySet)):
-    """Leave out the comments in the trash: every page, queue, count and related list does."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
-
-
-class Comment(models.Model):
+class Comment(Trashable):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting validation")
         APPROVED = "approved", _("Published")
@@ -96,22 +82,8 @@ class Comment(models.Model):
     user_agent = models.CharField(max_length=300, blank=True, editable=False)
     # Same article, same words: stored once.
     text_hash = models.CharField(max_length=64, editable=False)
-    # Deleting from the desk moves to the trash; `manage.py purge_deleted` deletes for good
-    # after SOFT_DELETE_DAYS.
-    deleted_at = models.DateTimeField(
-        _("moved to the trash"), null=True, blank=True, editable=False
-    )
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("moved to the trash by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
 
-    objects = CurrentCommentManager()  # the default manager: article.comments uses it too
+    objects = CurrentManager.from_queryset(CommentQuerySet)()  # article.comments uses it too
     all_objects = CommentQuerySet.as_manager()  # the trash included: the desk and the purge
 
     class Meta:
@@ -154,9 +126,6 @@ class Comment(models.Model):
             and self.hidden_at is None
             and self.deleted_at is None
         )
-
-    def is_in_trash(self):
-        return self.deleted_at is not None
 
 
 class Report(models.Model):
