@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.http import http_date, quote_etag
 
 from articles.models import Article
+from newsroom.cache import raw_key, redis_client
 
 SITE = "site"
 REFERENCES = "references"
@@ -54,8 +55,7 @@ def _version_key(scope):
     return f"pagecache:version:{scope}"
 
 
-def _channel():
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:pagecache:changed"
+CHANNEL = "pagecache:changed"  # each message: the scopes changed, separated by spaces
 
 
 def changed(*, article_ids=(), site=True, references=False):
@@ -77,9 +77,7 @@ def _bump(scopes):
     with contextlib.suppress(Exception):  # cache down: nothing is served from it either
         cache.set_many({_version_key(scope): time.time_ns() for scope in scopes}, timeout=None)
         if settings.REDIS_URL:  # tell every process, which forget the versions they knew
-            client = cache._cache.get_client(write=True)
-            for scope in scopes:
-                client.publish(_channel(), scope)
+            redis_client().publish(raw_key(CHANNEL), " ".join(scopes))
     versions.forget(scopes)
 
 
@@ -154,7 +152,8 @@ class Versions:
         try:
             while (message := self.pubsub.get_message(timeout=0)) is not None:
                 if message["type"] == "message":
-                    self.known.pop(message["data"].decode(), None)
+                    for scope in message["data"].decode().split():
+                        self.known.pop(scope, None)
         except Exception:  # Redis gone: messages may be lost, so trust nothing until it is back
             self._close()
             return False
@@ -163,8 +162,8 @@ class Versions:
     def _subscribe(self):
         self.known.clear()
         try:
-            self.pubsub = cache._cache.get_client().pubsub()
-            self.pubsub.subscribe(_channel())
+            self.pubsub = redis_client().pubsub()
+            self.pubsub.subscribe(raw_key(CHANNEL))
             # Only once Redis has confirmed it will a change made from now on reach this process.
             confirmed = self.pubsub.get_message(timeout=1)
             if confirmed is None or confirmed["type"] != "subscribe":

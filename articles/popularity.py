@@ -21,6 +21,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from articles.models import AppliedViewBatch, Article, DailyViews, HourlyViews
+from newsroom.cache import raw_key, redis_client
 from newsroom.client import client_address
 
 DEDUPE_SECONDS = 30 * 60
@@ -48,16 +49,7 @@ def visitor_key(request, article_id):
     return hmac.new(salt, who.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _redis():
-    return cache._cache.get_client(write=True)
-
-
-def _pending_key():
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:views:pending"
-
-
-def _batch_prefix():
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:views:batch:"
+PENDING, BATCH = "views:pending", "views:batch:"
 
 
 def hour_of(moment):
@@ -113,13 +105,13 @@ def count_view(request, article_id):
     hour = hour_of(timezone.now())
     if settings.REDIS_URL:
         try:
-            client = _redis()
+            client = redis_client()
             return bool(
                 client.eval(
                     COUNT_ONCE,
                     2,
                     cache.make_and_validate_key(seen_key),
-                    _pending_key(),
+                    raw_key(PENDING),
                     DEDUPE_SECONDS,
                     f"{article_id}:{int(hour.timestamp())}",
                 )
@@ -163,13 +155,13 @@ def flush():
     """Move the view counts buffered in Redis to the database; return how many views moved."""
     if not settings.REDIS_URL:
         return 0
-    client = _redis()
+    client = redis_client()
     moved = 0
-    for leftover in client.scan_iter(f"{_batch_prefix()}*"):  # from a run that was killed
+    for leftover in client.scan_iter(raw_key(f"{BATCH}*")):  # from a run that was killed
         moved += _apply_batch(client, leftover.decode())
-    batch_key = f"{_batch_prefix()}{uuid.uuid4().hex}"
+    batch_key = raw_key(f"{BATCH}{uuid.uuid4().hex}")
     try:
-        client.rename(_pending_key(), batch_key)  # atomic: new views go to a fresh hash
+        client.rename(raw_key(PENDING), batch_key)  # atomic: new views go to a fresh hash
     except Exception as exc:
         if "no such key" in str(exc).lower():
             return moved

@@ -33,13 +33,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles import pagecache  # noqa: E402
 from articles.models import Article, Section  # noqa: E402
+from newsroom.cache import raw_key, redis_client  # noqa: E402
 
 
 def empty_cache():
     """Delete this site's keys (its prefix only: others may share the Redis database)."""
     if settings.REDIS_URL:
-        client = cache._cache.get_client(write=True)
-        for key in client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000):
+        client = redis_client()
+        for key in client.scan_iter(raw_key("*"), count=1000):
             client.delete(key)
     else:
         cache.clear()

@@ -25,3 +25,18 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def redis_client():
+    """Return the Redis client of the default cache, for what Django's cache API cannot say
+    (scripts, hashes, renames, publish and subscribe). Only with REDIS_URL set."""
+    from django.core.cache import cache
+
+    return cache._cache.get_client(write=True)
+
+
+def raw_key(name):
+    """Return the Redis key (or channel) `name` under the cache's prefix, for redis_client."""
+    from django.conf import settings
+
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{name}"
