@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -144,8 +145,10 @@ class ArticleDetailView(DetailView):
             raise Http404
         return article
 
-    def keys(self, pk):
-        language, request = get_language(), self.request
+    @cached_property
+    def part_keys(self):
+        """The cache keys of the article's own part and of its "read also"."""
+        pk, language = self.kwargs.get("pk") or self.object.pk, get_language()
         own = ":".join(
             str(part)
             for part in (
@@ -154,8 +157,8 @@ class ArticleDetailView(DetailView):
                 pagecache.version(f"article:{pk}"),
                 pagecache.version(pagecache.REFERENCES),
                 language,
-                request.scheme,
-                request.get_host(),
+                self.request.scheme,
+                self.request.get_host(),
             )
         )
         return own, f"article-related:{pk}:{pagecache.site_version()}:{language}"
@@ -165,17 +168,13 @@ class ArticleDetailView(DetailView):
         self.found = {}
         if settings.FRAGMENT_CACHE_SECONDS:
             with contextlib.suppress(Exception):  # cache down
-                self.found = cache.get_many(self.keys(self.kwargs["pk"]))
-        own_key = self.keys(self.kwargs["pk"])[0]
-        own = self.found.pop(own_key, None)
-        if own is None:
-            return None
-        if own["comments_close"] and own["comments_close"] <= timezone.now():
-            with contextlib.suppress(Exception):  # made with the form: render it again
-                cache.delete(own_key)
-            return None
-        self.found[own_key] = own
-        return own["article"]
+                self.found = cache.get_many(self.part_keys)
+        own_key = self.part_keys[0]
+        own = self.found.get(own_key)
+        if own and own["comments_close"] and own["comments_close"] <= timezone.now():
+            del self.found[own_key]  # made with the form: render it again
+            own = None
+        return own and own["article"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -186,8 +185,7 @@ class ArticleDetailView(DetailView):
 
     def parts(self, context, *, cached):
         """Return the article's own part (head, main) and "read also", as safe HTML."""
-        article = self.object
-        own, related = self.keys(article.pk)
+        own, related = self.part_keys
         found = fragments(
             {
                 own: lambda found: self.render_own(context),
