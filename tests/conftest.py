@@ -28,10 +28,15 @@ def figures(capsys):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()
-    pagecache.versions.forget()  # a cleared cache publishes nothing
+    clear_cache()
     yield
+    clear_cache()
+
+
+def clear_cache():
+    """Empty the cache, and the versions this process trusts: a cleared cache publishes nothing."""
     cache.clear()
+    pagecache.versions.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -3,14 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import pagecache
 from articles.models import Author, Byline, EditorialNote, Quote, Speaker
-from tests.conftest import make_article
+from tests.conftest import clear_cache, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +48,7 @@ def fill(article, n):
 
 
 def count_queries(client, url):
-    cache.clear()  # the rankings box included
-    pagecache.versions.forget()
+    clear_cache()  # the rankings box included
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

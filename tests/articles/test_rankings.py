@@ -3,16 +3,15 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import pagecache, popularity
+from articles import popularity
 from articles.models import Section
 from comments import moderation
 from comments.models import Comment
-from tests.conftest import make_article
+from tests.conftest import clear_cache, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +113,7 @@ def test_the_rankings_box_shows_both_tabs_and_is_one_cached_fragment(client, thr
     with CaptureQueriesContext(connection) as warm:
         assert client.get("/").content.decode() == html
     assert len(cold) - len(warm) == 3  # the box's queries, saved by its cached fragment
-    cache.clear()
-    pagecache.versions.forget()
+    clear_cache()
     with CaptureQueriesContext(connection) as again:
         client.get("/")
     assert len(again) == len(cold)

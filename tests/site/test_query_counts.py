@@ -1,12 +1,11 @@
 """Every public page issues a fixed number of queries, with 1 or 50 articles, quotes and tags."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import pagecache
 from articles.models import Article, Author, Speaker
+from tests.conftest import clear_cache
 from tests.site.conftest import linked_article, public_urls
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +23,7 @@ def page_counts(client, urls):
 
 def newsroom_of(section, n):
     """Replace the content by n articles, each with n quotes and n tags; return the first."""
-    cache.clear()
-    pagecache.versions.forget()  # a cleared cache publishes nothing
+    clear_cache()
     Article.objects.all().delete()
     Author.objects.all().delete()
     Speaker.objects.all().delete()
