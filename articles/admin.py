@@ -760,10 +760,35 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
         return HttpResponseRedirect(self.trash_url())
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore a version's words, never its state: the article stays online or offline."""
         article = self.get_object(request, unquote(object_id))
-        if article is not None and article.is_in_trash():
+        if article is None:
+            return super().revision_view(request, object_id, version_id, extra_context)
+        if article.is_in_trash():
             self.message_user(
                 request, gettext("Restore the article from the trash first."), messages.WARNING
             )
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        return super().revision_view(request, object_id, version_id, extra_context)
+        # Judged on the article as it is, not as the version would make it.
+        if not publishing.can_edit(request.user, article):
+            raise PermissionDenied
+        request.article_state = publishing.state_of(article)  # see get_object
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302 and article.is_published():
+            self.message_user(
+                request,
+                gettext(
+                    "The article is still online, now with the restored version. Unpublish it "
+                    "if readers should not see it."
+                ),
+                messages.WARNING,
+            )
+        return response
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        state = getattr(request, "article_state", None)
+        if article is not None and state is not None:
+            # Reversion has just written the version back; its state goes back to the current.
+            publishing.keep_state(article, state)
+        return article

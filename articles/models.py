@@ -263,6 +263,16 @@ class Article(Trashable):
         blank=True,
         help_text=_("A time in the future schedules the article; readers see it from then on."),
     )
+    first_published_at = models.DateTimeField(
+        _("first published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When readers could first see the article; re-publishing keeps it."),
+    )
+    republished_at = models.DateTimeField(
+        _("last re-published"), null=True, blank=True, editable=False
+    )
     is_embargoed = models.BooleanField(
         _("under embargo"),
         default=False,
@@ -354,9 +364,11 @@ class Article(Trashable):
 
     @property
     def revised_at(self):
-        """The time of the latest editor's note or correction, shown as "updated"."""
+        """The time of the latest correction or re-publication, shown as "updated"."""
         times = [note.created_at for note in self.notes.all()]
-        return max(times) if times else None
+        if self.republished_at:
+            times.append(self.republished_at)
+        return max(times, default=None)
 
     def pull_quote(self):
         return next((quote for quote in self.quotes.all() if quote.is_pull_quote), None)

@@ -112,23 +112,53 @@ def submit(article, *, by):
     _save(article, "status", by=by, comment=_("Submitted for review"))
 
 
+def has_been_public(article):
+    """Tell whether readers have already seen the article (it may be offline now)."""
+    first = article.first_published_at
+    return first is not None and first <= timezone.now()
+
+
 def publish(article, *, by, at=None):
-    """Publish now, or at the article's future publication time (scheduling)."""
+    """Publish now, or at the article's future publication time (scheduling).
+
+    An article readers have already seen keeps its first publication time when it is published
+    again, and shows as updated now.
+    """
     _require(can_publish(by, article), _("Only an editor can publish an article."))
     now = timezone.now()
     if at is None:
-        at = article.published_at if article.published_at and article.published_at > now else now
+        if article.published_at and article.published_at > now:
+            at = article.published_at
+        elif has_been_public(article):
+            at = article.first_published_at
+        else:
+            at = now
+    if has_been_public(article):
+        article.republished_at = max(at, now)
+    else:
+        article.first_published_at = at
     article.status = Status.PUBLISHED
     article.published_at = at
     article.review_note = ""
-    _save(article, "status", "published_at", "review_note", by=by, comment=_("Published"))
+    _save(
+        article,
+        "status",
+        "published_at",
+        "first_published_at",
+        "republished_at",
+        "review_note",
+        by=by,
+        comment=_("Published"),
+    )
 
 
 def unpublish(article, *, by):
     """Take the article off the site; it keeps its content and history."""
     _require(can_unpublish(by, article), _("Only an editor can unpublish an article."))
     article.status = Status.UNPUBLISHED
-    _save(article, "status", by=by, comment=_("Unpublished"))
+    if not has_been_public(article):  # a schedule called off: readers never saw it
+        article.first_published_at = None
+    _save(article, "status", "first_published_at", by=by, comment=_("Unpublished"))
 
 
 def send_back(article, *, by, note=None):
@@ -164,6 +194,33 @@ def restore_from_trash(article, *, by):
         "when": date_format(timezone.localtime(deleted_at), "SHORT_DATETIME_FORMAT"),
     }
     _save(article, "deleted_at", "deleted_by", by=by, comment=comment)
+
+
+# What a version restored from the history never brings back: the article's place in the
+# workflow, which only the functions above change, each checking who may.
+STATE_FIELDS = [
+    "status",
+    "published_at",
+    "first_published_at",
+    "republished_at",
+    "is_embargoed",
+    "review_note",
+    "deleted_at",
+    "deleted_by_id",
+    "created_by_id",
+    "edit_token",
+]
+
+
+def state_of(article):
+    return {name: getattr(article, name) for name in STATE_FIELDS}
+
+
+def keep_state(article, state):
+    """Give a just-reverted article back its state, in the database and on the instance."""
+    Article.all_objects.filter(pk=article.pk).update(**state)
+    for name, value in state.items():
+        setattr(article, name, value)
 
 
 def refresh_renditions(article):
