@@ -4,6 +4,10 @@ Privacy: a visitor is a keyed hash of address, browser and article under a salt 
 every day; nothing identifying is stored, and it only lives 30 minutes in the cache to dedupe.
 Exactness: with Redis, each view is one HINCRBY; `manage.py flush_views` moves the counts to the
 database in batches applied exactly once. Without Redis, each view is one atomic upsert.
+Views a script cannot buy: a beacon counts only when the browser says it comes from the site's own
+page, and one address adds at most VIEWS_PER_ADDRESS_PER_MINUTE views a minute (over any 60
+seconds) and VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY to one article a day, whatever browser names it
+gives. A reader reads far fewer; an office behind one address rarely reaches them.
 """
 
 import contextlib
@@ -11,7 +15,9 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import threading
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,11 +48,26 @@ def _daily_salt(day):
     return hmac.new(settings.SECRET_KEY.encode(), f"views:{day}".encode(), hashlib.sha256).digest()
 
 
+def _keyed(*parts):
+    salt = _daily_salt(timezone.now().astimezone(dt.UTC).date())
+    return hmac.new(salt, "|".join(map(str, parts)).encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def visitor_key(request, article_id):
     """Return today's key for this reader and article; it cannot be traced back to either."""
-    salt = _daily_salt(timezone.now().astimezone(dt.UTC).date())
-    who = f"{client_address(request)}|{request.headers.get('User-Agent', '')}|{article_id}"
-    return hmac.new(salt, who.encode(), hashlib.sha256).hexdigest()[:32]
+    return _keyed(client_address(request), request.headers.get("User-Agent", ""), article_id)
+
+
+def is_from_the_site(request):
+    """Tell whether the browser sent the beacon from one of the site's own pages.
+
+    Browsers say so in Sec-Fetch-Site, or else in Origin; a beacon saying neither is not counted.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("Origin")
+    return origin is not None and urlsplit(origin).netloc == request.get_host()
 
 
 PENDING, BATCH = "views:pending", "views:batch:"
@@ -84,13 +105,47 @@ def add_views(counts):
     _upsert(HourlyViews._meta.db_table, "hour", rows)
 
 
-# With Redis, one round trip: remember the reader for half an hour and, if new, count the view.
+# With Redis, one round trip: a reader seen in the last half hour is a repeat; an address over
+# its budget of the last 60 seconds (a sorted set of its counted views' times) or over its cap
+# for the article today counts nothing; else the view is counted and remembered.
 COUNT_ONCE = """
-if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
-    return redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-end
-return 0
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local now = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 60000)
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
+if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[5]) then return 0 end
+redis.call('SET', KEYS[1], 1, 'EX', ARGV[1])
+redis.call('ZADD', KEYS[2], now, ARGV[6])
+redis.call('PEXPIRE', KEYS[2], 60000)
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], 172800)
+return redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
 """
+
+
+def _budget_keys(request, article_id):
+    """Return today's keys of the address's budget and of its cap on this article."""
+    address = client_address(request)
+    return f"views:budget:{_keyed(address)}", f"views:cap:{_keyed(address, article_id)}"
+
+
+# Without Redis, the cache is this process's memory: a lock makes each check and count one step.
+_budget_lock = threading.Lock()
+
+
+def _within_budget_in_cache(budget_key, cap_key, now):
+    """Count the view against the address's limits, as COUNT_ONCE does in Redis."""
+    with _budget_lock:
+        recent = [moment for moment in cache.get(budget_key, []) if moment > now - 60]
+        views_today = cache.get(cap_key, 0)
+        if (
+            len(recent) >= settings.VIEWS_PER_ADDRESS_PER_MINUTE
+            or views_today >= settings.VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY
+        ):
+            return False
+        cache.set(budget_key, [*recent, now], timeout=60)
+        cache.set(cap_key, views_today + 1, timeout=2 * 86400)
+    return True
 
 
 def count_view(request, article_id):
@@ -99,29 +154,40 @@ def count_view(request, article_id):
     Return whether the view was counted. With Redis, it is buffered, and whether the article is
     published is checked when the buffer is flushed; without, it is checked at once.
     """
-    if is_bot(request.headers.get("User-Agent", "")):
+    if is_bot(request.headers.get("User-Agent", "")) or not is_from_the_site(request):
         return False
     seen_key = f"viewed:{visitor_key(request, article_id)}"
-    hour = hour_of(timezone.now())
+    budget_key, cap_key = _budget_keys(request, article_id)
+    now = timezone.now()
+    hour = hour_of(now)
     if settings.REDIS_URL:
         try:
-            client = redis_client()
             return bool(
-                client.eval(
+                redis_client().eval(
                     COUNT_ONCE,
-                    2,
+                    4,
                     cache.make_and_validate_key(seen_key),
+                    cache.make_and_validate_key(budget_key),
+                    cache.make_and_validate_key(cap_key),
                     raw_key(PENDING),
                     DEDUPE_SECONDS,
                     f"{article_id}:{int(hour.timestamp())}",
+                    int(now.timestamp() * 1000),
+                    settings.VIEWS_PER_ADDRESS_PER_MINUTE,
+                    settings.VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY,
+                    uuid.uuid4().hex,
                 )
             )
-        except Exception:  # Redis down: the database counts, exactly (without the dedupe)
+        except Exception:  # Redis down: the database counts, exactly (without dedupe or budget)
             pass
     else:
         with contextlib.suppress(Exception):  # cache down: count rather than lose the view
-            if not cache.add(seen_key, 1, timeout=DEDUPE_SECONDS):
+            if cache.get(seen_key) or not _within_budget_in_cache(
+                budget_key, cap_key, now.timestamp()
+            ):
                 return False
+            if not cache.add(seen_key, 1, timeout=DEDUPE_SECONDS):
+                return False  # the same reader's beacon, counted meanwhile
     if not Article.objects.published().filter(pk=article_id).exists():
         return False
     add_views({(article_id, hour): 1})

@@ -326,7 +326,12 @@ class Visitors(threading.Thread):
         """Send one request from this visit's visitor; return (status, headers, body) or None."""
         # CLIENT_IP_HEADER: every visit comes from an address of its own.
         address = f"fd00:{self.number:x}::{self.visits >> 16:x}:{self.visits & 0xFFFF:x}"
-        headers = {"User-Agent": run.BROWSER, "X-Forwarded-For": address}
+        # Sec-Fetch-Site: what a browser says of requests from the site's own pages.
+        headers = {
+            "User-Agent": run.BROWSER,
+            "X-Forwarded-For": address,
+            "Sec-Fetch-Site": "same-origin",
+        }
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urllib.parse.urlencode(body)

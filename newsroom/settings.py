@@ -212,6 +212,11 @@ PAGE_CACHE_LOCAL_PAGES = int(os.environ.get("PAGE_CACHE_LOCAL_PAGES", "1000"))
 VIEWS_HOURLY_DAYS = int(os.environ.get("VIEWS_HOURLY_DAYS", "35"))
 # Articles older than this never appear in the rankings (0: no limit).
 RANKINGS_MAX_AGE_DAYS = int(os.environ.get("RANKINGS_MAX_AGE_DAYS", "30"))
+# Views one address may add (articles/popularity.py): over any minute, and to one article a day.
+VIEWS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("VIEWS_PER_ADDRESS_PER_MINUTE", "30"))
+VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY = int(
+    os.environ.get("VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY", "20")
+)
 # Seconds the rendered rankings box is cached.
 RANKINGS_CACHE_SECONDS = int(os.environ.get("RANKINGS_CACHE_SECONDS", "60"))
 

@@ -30,8 +30,10 @@ function request()
     pk = ids[math.random(#ids)]
     beacons = beacons + 1
   end
-  local visitor = string.format("fd00:%x:%x::%x", run, id, sent)
-  local headers = common.headers({ ["X-Forwarded-For"] = visitor })
+  -- A valid IPv6 address (groups of 16 bits), else the server falls back to the socket's.
+  local visitor = string.format("fd00:%x:%x:%x::%x", run, id, math.floor(sent / 65536), sent % 65536)
+  -- Sec-Fetch-Site: as a browser says of the page's own beacon (others count nothing).
+  local headers = common.headers({ ["X-Forwarded-For"] = visitor, ["Sec-Fetch-Site"] = "same-origin" })
   return wrk.format("POST", "/vues/" .. pk .. "/", headers, "")
 end
 

@@ -78,7 +78,9 @@ def test_pages_render_when_redis_is_down(client, article, redis_down, figures):
 
 
 def test_views_fall_back_to_the_database_when_redis_is_down(client, article, redis_down):
-    response = client.post(f"/vues/{article.pk}/", HTTP_USER_AGENT=BROWSER)
+    response = client.post(
+        f"/vues/{article.pk}/", HTTP_USER_AGENT=BROWSER, HTTP_SEC_FETCH_SITE="same-origin"
+    )
     assert response.status_code == 204
     assert HourlyViews.objects.get(article=article).views == 1
 
@@ -191,7 +193,11 @@ def test_the_site_recovers_by_itself_when_postgresql_restarts(
         comment = comment_fields(len(rounds), browser.fields["issued"]) | browser.fields
         statuses.append(post_form(server, browser, comment))
         user_agent = f"Mozilla/5.0 (X11; Linux x86_64) Firefox/{140 + len(rounds)}.0"
-        beacon = server.request("POST", f"/vues/{article.pk}/", headers={"User-Agent": user_agent})
+        beacon = server.request(
+            "POST",
+            f"/vues/{article.pk}/",
+            headers={"User-Agent": user_agent, "Sec-Fetch-Site": "same-origin"},
+        )
         rounds[round_name] = [*statuses, beacon[0]]
 
     try:
