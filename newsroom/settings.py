@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.security.PermissionsPolicyMiddleware",  # above the page cache: hits get it too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.pagecache.PageCacheMiddleware",  # a hit keeps the headers set below it (CSP…)
@@ -187,14 +188,18 @@ DESK_CONTENT_SECURITY_POLICY = {
     "img-src": [_SELF, "data:", "blob:"],
 }
 
-# django-axes: after 5 failed logins for one username from one address, that pair is locked out
-# for 15 minutes; nobody can lock an editor out from elsewhere.
+# django-axes: after 5 failed logins from one address, whatever the usernames tried, that address
+# is locked out for 15 minutes (a 429 with Retry-After); nobody can lock an editor out from
+# elsewhere. Counting per address alone also covers one username tried from one address.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_CLIENT_IP_CALLABLE = "newsroom.client.client_address"
-AXES_RESET_ON_SUCCESS = True
+# A login would wipe its address's failures: one valid account would then reset the count
+# every 4 guesses at other usernames. They expire instead, 15 minutes after the last one.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "newsroom.security.locked_out"
 AXES_VERBOSE = False
 
 # Whole pages cached for anonymous readers (articles/pagecache.py): seconds, 0 turns it off.
@@ -221,8 +226,13 @@ VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY = int(
 RANKINGS_CACHE_SECONDS = int(os.environ.get("RANKINGS_CACHE_SECONDS", "60"))
 
 # Reader comments (see comments/). The header carrying the reader's address behind a proxy,
-# e.g. HTTP_X_REAL_IP; the default is the socket's address.
+# e.g. HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR; the default is the socket's address. Used by the
+# login lockout, the rate limits and the view counter (newsroom/client.py).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+# Proxies in front that each append to that header: the address is the Nth from its right end,
+# since the client writes whatever it likes to the left; a header missing or not an address
+# falls back to the socket's address.
+CLIENT_IP_PROXY_COUNT = max(1, int(os.environ.get("CLIENT_IP_PROXY_COUNT", "1")))
 # Comments close by themselves this many days after publication (0: never).
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30"))
 COMMENTS_RATE_LIMIT = int(os.environ.get("COMMENTS_RATE_LIMIT", "3"))  # per 10 minutes

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from articles.models import Article
@@ -33,22 +34,59 @@ def test_security_headers(client, article):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def login(client, password, address="198.51.100.7"):
+def test_every_response_turns_off_the_browser_features_the_site_does_not_use(
+    client, editor, article, settings
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    reader = Client()
+    first, cached = (reader.get(article.get_absolute_url()) for _ in range(2))
+    assert cached["X-Page-Cache"] == "hit"  # served without the middlewares below the cache
+    desk_login = client.get("/desk/login/")
+    client.force_login(editor)
+    desk = client.get("/desk/")
+    for response in (first, cached, desk_login, desk):
+        policy = dict(feature.split("=") for feature in response["Permissions-Policy"].split(", "))
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert policy[feature] == "()"
+        assert policy["browsing-topics"] == policy["interest-cohort"] == "()"
+
+
+def login(client, password, address="198.51.100.7", username="rita"):
     return client.post(
         "/desk/login/",
-        {"username": "rita", "password": password, "next": "/desk/"},
+        {"username": username, "password": password, "next": "/desk/"},
         REMOTE_ADDR=address,
     )
 
 
-def test_five_failed_logins_lock_the_username_from_that_address_only(client, editor):
+def assert_locked_out(response):
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert response["Retry-After"] == "900"  # the 15 minutes' cool-off
+
+
+def test_five_failed_logins_lock_that_address_only(client, editor):
     statuses = [login(client, "wrong").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks
-    locked = login(client, "pw-rita")
-    assert locked.status_code == 429
-    assert "Trop de tentatives" in locked.content.decode()
+    assert_locked_out(login(client, "pw-rita"))
     # From elsewhere, the editor still logs in: nobody can lock them out remotely.
     assert login(client, "pw-rita", address="203.0.113.50").status_code == 302
+
+
+def test_one_address_failing_on_five_usernames_is_locked_out(client, editor):
+    usernames = ["admin", "redaction", "root", "editor", "rita"]
+    statuses = [login(client, "wrong", username=name).status_code for name in usernames]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert_locked_out(login(client, "pw-rita"))
+    assert_locked_out(login(client, "wrong", username="anyone"))
+    assert login(client, "pw-rita", address="203.0.113.50").status_code == 302
+
+
+def test_a_login_between_failures_does_not_reset_the_address_count(client, editor):
+    for name in ("admin", "root", "editor", "redaction"):
+        assert login(client, "wrong", username=name).status_code == 200
+    assert login(Client(), "pw-rita").status_code == 302  # one valid account, same address
+    assert_locked_out(login(client, "wrong", username="webmaster"))
 
 
 def jpeg_with_gps():

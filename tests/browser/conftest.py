@@ -220,8 +220,9 @@ def axe(figures):
 @pytest.fixture
 def demo_site(transactional_db):
     """Load the demo content and comments (manage.py load_demo, load_demo_comments)."""
-    call_command("load_demo", stdout=io.StringIO())
-    call_command("load_demo_comments", stdout=io.StringIO())
+    # Tests run with DEBUG off, as production does.
+    call_command("load_demo", stdout=io.StringIO(), i_know_this_is_production=True)
+    call_command("load_demo_comments", stdout=io.StringIO(), i_know_this_is_production=True)
 
 
 BODY = (

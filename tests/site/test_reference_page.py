@@ -15,8 +15,8 @@ REFERENCE_SLUG = "fusion-des-regions-poles-numeriques-toulouse-montpellier"
 
 @pytest.fixture
 def page(client):
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo_comments", verbosity=0)
+    call_command("load_demo", verbosity=0, i_know_this_is_production=True)  # tests: DEBUG off
+    call_command("load_demo_comments", verbosity=0, i_know_this_is_production=True)
     article = Article.objects.get(slug=REFERENCE_SLUG)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -170,7 +170,7 @@ def test_comments_on_the_2015_article_are_closed_by_age(page):
 
 def test_comment_form_with_its_notice(client, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 0  # as `make run` sets it for the demo
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, i_know_this_is_production=True)
     article = Article.objects.get(slug=REFERENCE_SLUG)
     page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
     form = page.select_one("form.comment-form")

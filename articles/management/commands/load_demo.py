@@ -9,10 +9,11 @@ from unicodedata import normalize
 from zoneinfo import ZoneInfo
 
 import reversion
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -918,6 +919,26 @@ def draw_photo(photo, size=(1600, 900)):
     return buffer.getvalue()
 
 
+def refuse_in_production(options):
+    """Stop unless DEBUG is on or the operator says this production site may get the demo."""
+    # The demo's desk accounts have the passwords the README prints; its comments are made up.
+    if not settings.DEBUG and not options["i_know_this_is_production"]:
+        raise CommandError(
+            "DEBUG is off: this looks like a production site, where the demo (made-up content, "
+            "desk accounts whose passwords are public) does not belong. Run with DEBUG=1, or "
+            "add --i-know-this-is-production."
+        )
+
+
+def add_production_flag(parser):
+    """Add the option that lets the demo into a site running with DEBUG off."""
+    parser.add_argument(
+        "--i-know-this-is-production",
+        action="store_true",
+        help="Load the demo even with DEBUG off (its desk passwords are public).",
+    )
+
+
 def when(value, now):
     """Return an aware datetime from a datetime or a timedelta relative to now."""
     return now + value if isinstance(value, timedelta) else value
@@ -926,7 +947,11 @@ def when(value, now):
 class Command(BaseCommand):
     help = "Load demo accounts, sections, speakers and articles; running it again changes nothing."
 
+    def add_arguments(self, parser):
+        add_production_flag(parser)
+
     def handle(self, *args, **options):
+        refuse_in_production(options)
         self.created = Counter()
         now = timezone.now().replace(second=0, microsecond=0)
         with transaction.atomic():

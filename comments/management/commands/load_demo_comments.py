@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from articles.management.commands.load_demo import add_production_flag, refuse_in_production
 from articles.models import Article
 from comments import antispam, moderation
 from comments.models import Comment, Report
@@ -96,8 +97,13 @@ RECENT = [
 class Command(BaseCommand):
     help = "Load demo comments in every state, with reader reports."
 
+    def add_arguments(self, parser):
+        add_production_flag(parser)
+
     @transaction.atomic
     def handle(self, *args, **options):
+        # It approves made-up comments on the latest published articles: not for real readers.
+        refuse_in_production(options)
         moderator = get_user_model().objects.filter(username="moderation").first()
         if moderator is None:
             raise CommandError("Run `manage.py load_demo` first: it creates the moderator.")
