@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
+from taggit.models import Tag
 
 from articles import charts, history, pagecache, popularity, publishing
 from articles.images import (
@@ -427,6 +428,17 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 gettext("A tag needs at least one letter or digit: %(tags)s")
                 % {"tags": ", ".join(unusable)}
+            )
+        longest = Tag._meta.get_field("name").max_length
+        too_long = [name for name in tags if len(name) > longest]
+        if too_long:
+            raise forms.ValidationError(
+                ngettext(
+                    "A tag has at most %(max)d characters; this one has more: %(tags)s",
+                    "A tag has at most %(max)d characters; these have more: %(tags)s",
+                    len(too_long),
+                )
+                % {"max": longest, "tags": ", ".join(too_long)}
             )
         return tags
 

@@ -4,12 +4,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 # What a journalist may put in an article body; the same list drives the editor's toolbar
 # and the nh3 allow-list applied on the server.
@@ -379,6 +380,11 @@ class Article(Trashable):
         for quote in self.quotes.all():
             seen.setdefault(quote.speaker_id, quote)
         return list(seen.values())
+
+
+def public_tags():
+    """Return the tags of articles readers may see: a tag used on drafts alone stays unknown."""
+    return Tag.objects.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
 
 
 class Byline(models.Model):

@@ -21,10 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView, dates
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from articles import pagecache, popularity, publishing, rendering, structured_data
-from articles.models import Article, Author, Byline, Quote, Section, Speaker
+from articles.models import Article, Author, Byline, Quote, Section, Speaker, public_tags
 from comments import moderation
 
 RELATED_COUNT = 4
@@ -290,7 +290,7 @@ class TagView(PublishedArticleMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(public_tags(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):

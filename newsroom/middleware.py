@@ -1,6 +1,8 @@
-"""The site speaks French unless the reader chose English with the language switch."""
+"""Request handling no app owns: the reader's language, requests no page can answer."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.utils import translation
 
 
@@ -23,3 +25,22 @@ class SiteLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNulMiddleware:
+    """Answer 404 to a path, and 400 to a query string, holding a NUL character.
+
+    No page of the site has one, and the database refuses it in a query: without this, any
+    lookup of such a value (a tag's slug, a section filter, the desk's search) would be a 500.
+    Posted forms need no such guard: Django's form fields refuse NUL with an error of their own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404
+        if "%00" in request.META.get("QUERY_STRING", ""):  # the only way to write it there
+            raise BadRequest("NUL character in the query string")
+        return self.get_response(request)

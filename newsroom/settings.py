@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsroom.security.PermissionsPolicyMiddleware",  # above the page cache: hits get it too
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.pagecache.PageCacheMiddleware",  # a hit keeps the headers set below it (CSP…)
     "newsroom.security.SiteCSPMiddleware",

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import pagecache, popularity
+from articles.feeds import as_text
 from articles.models import Article, Section
 
 register = template.Library()
@@ -24,6 +25,12 @@ def json_ld(value):
     """Render data as the body of a <script type="application/ld+json"> element, safely."""
     text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(_SCRIPT_ESCAPES))
+
+
+@register.filter
+def xml_text(value):
+    """Render plain text in an XML document, without the characters XML cannot carry."""
+    return as_text(value)
 
 
 @register.simple_tag(takes_context=True)

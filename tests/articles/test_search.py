@@ -211,7 +211,8 @@ def test_hostile_article_text_is_escaped_in_cards_and_excerpts(client, section):
             body=f"<p>Piège {vector}</p><p>Piège &lt;img src=x onerror=alert(1)&gt; {vector}</p>",
         )
     baseline = search(client, "numérique").content.decode()
-    pages = [search(client, "piège", page=page).content.decode() for page in (1, 2, 3)]
+    every_page = range(1, (len(VECTORS) + 19) // 20 + 1)  # 20 results a page
+    pages = [search(client, "piège", page=page).content.decode() for page in every_page]
     for html in pages:
         assert live_payloads(html, baseline, strict=False) == []
         for excerpt in excerpts(html):
@@ -234,7 +235,7 @@ def test_only_the_markers_become_mark_tags_in_an_excerpt():
     )
 
 
-@pytest.mark.parametrize("query", [None, "", "   ", "\x00"])
+@pytest.mark.parametrize("query", [None, "", "   "])
 def test_an_empty_query_shows_the_form_alone_without_searching(client, section, query):
     make_article(section, slug="a", headline="Numérique")
     with CaptureQueriesContext(connection) as captured:
@@ -261,7 +262,11 @@ def test_a_query_longer_than_the_limit_is_cut(client, section):
 
 def test_control_characters_in_the_query_are_ignored(client, section):
     make_article(section, slug="a", headline="Numérique")
-    assert found(client, "\x00numérique\x07") == ["Numérique"]
+    assert found(client, "\x1bnumérique\x07") == ["Numérique"]
+
+
+def test_a_nul_character_in_the_query_is_a_bad_request(client):
+    assert client.get(URL, {"q": "\x00numérique"}).status_code == 400  # see RefuseNulMiddleware
 
 
 def make_matches(section, total):

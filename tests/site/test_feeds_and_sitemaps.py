@@ -6,7 +6,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from articles.models import Author, Byline, Section
 from tests.conftest import make_article
+from tests.xss import feed_problems, feed_texts
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -47,6 +49,43 @@ def test_atom_feeds_are_valid_and_list_articles(client, newsroom):
         entries = feed.findall(f"{ATOM}entry")
         assert [e.findtext(f"{ATOM}title") for e in entries] == ["Visible des lecteurs"]
         assert entries[0].find(f"{ATOM}author").findtext(f"{ATOM}name") == "Léa Journaliste"
+
+
+def test_feed_readers_show_plain_text_as_typed_and_render_no_markup(client, db):
+    section = Section.objects.create(name="Tech <i>&</i> co", slug="tech")
+    article = make_article(
+        section,
+        headline="Les <b>pôles</b> & co",
+        lede="<b>gras</b> & co <img src=x onerror=alert(1)> &amp; déjà échappé",
+    )
+    article.tags.set(["<em>Toulouse</em> & co"])
+    author = Author.objects.create(name="Léa <u>Journaliste</u>", slug="lea")
+    Byline.objects.create(article=article, author=author)
+    feeds = [f"/flux/{kind}/" for kind in ("rss", "atom")]
+    feeds += [f"/rubriques/tech/{kind}/" for kind in ("rss", "atom")]
+    feeds += [f"/mots-cles/{article.tags.get().slug}/{kind}/" for kind in ("rss", "atom")]
+    for url in feeds:
+        xml = client.get(url).content
+        assert feed_problems(xml) == [], url
+        lede = "description" if url.endswith("/rss/") else "summary"
+        assert feed_texts(xml, lede)[-1] == article.lede, url
+        assert feed_texts(xml, "title")[-1] == article.headline, url
+        categories = feed_texts(xml, "category")
+        assert categories == ["Tech <i>&</i> co", "<em>Toulouse</em> & co"], url
+        names = feed_texts(xml, "creator" if url.endswith("/rss/") else "name")
+        assert names == ["Léa <u>Journaliste</u>"], url
+
+
+def test_characters_xml_cannot_carry_reach_readers_as_spaces(client, section):
+    make_article(section, headline="Ligne un\x0bligne deux", lede="Avant\x01après\ufffe.")
+    for url in ["/flux/rss/", "/flux/atom/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert feed_texts(response.content, "title")[-1] == "Ligne un ligne deux"
+        lede = "description" if url.endswith("/rss/") else "summary"
+        assert feed_texts(response.content, lede)[-1] == "Avant après ."
+    urlset = xml(client, "/sitemap-news.xml", "application/xml")  # parses: no such character
+    assert "Ligne un ligne deux" in ET.tostring(urlset, encoding="unicode")
 
 
 def test_unknown_section_or_tag_feed_is_404(client, db):

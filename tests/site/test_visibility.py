@@ -39,3 +39,14 @@ def test_hidden_article_page_is_404_for_readers_and_shown_in_staff_preview(
     assert preview.status_code == 200
     assert article.headline in preview.content.decode()
     assert preview["X-Robots-Tag"] == "noindex"
+
+
+@pytest.mark.parametrize(
+    "state", ["draft", "ready", "scheduled", "embargoed", "unpublished", "trashed"]
+)
+@pytest.mark.parametrize("suffix", ["", "rss/", "atom/"])
+def test_a_tag_used_only_on_hidden_articles_is_unknown_to_readers(client, newsroom, state, suffix):
+    newsroom[1][state].tags.add("Projet secret")
+    assert client.get(f"/mots-cles/projet-secret/{suffix}").status_code == 404
+    newsroom[0].tags.add("Projet secret")  # once a reader can see an article with it
+    assert client.get(f"/mots-cles/projet-secret/{suffix}").status_code == 200
