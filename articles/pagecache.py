@@ -16,6 +16,7 @@ process reads before serving, so that most hits cost no round trip at all.
 import contextlib
 import functools
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -26,22 +27,29 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, quote_etag, urlencode
 
 from articles.models import Article
 from newsroom.cache import raw_key, redis_client
 
 SITE = "site"
 REFERENCES = "references"
+# The pages kept, each with the query parameters it reads and the values it takes as they are.
+# Any other parameter (utm_source…) is left out of the page's key, and a page rendered for it is
+# not kept; a parameter with another value (page=02) is served afresh, without the cache.
+PAGE_NUMBER = {"page": re.compile(r"[1-9][0-9]{0,5}")}
 LISTINGS = {
-    "articles:home",
-    "articles:section",
-    "articles:tag",
-    "articles:author",
-    "articles:speaker",
-    "articles:archive_year",
-    "articles:archive_month",
-    "articles:rankings",
+    "articles:home": {},
+    "articles:section": PAGE_NUMBER,
+    "articles:tag": PAGE_NUMBER,
+    "articles:author": PAGE_NUMBER,
+    "articles:speaker": PAGE_NUMBER,
+    "articles:archive_year": PAGE_NUMBER,
+    "articles:archive_month": PAGE_NUMBER,
+    "articles:rankings": {
+        "fenetre": re.compile(r"24h|7j|30j"),
+        "rubrique": re.compile(r"[-a-zA-Z0-9_]{1,80}"),
+    },
 }
 KEPT_HEADERS = (
     "Content-Type",
@@ -184,15 +192,31 @@ versions = Versions()
 
 @functools.lru_cache(maxsize=10_000)
 def _scope(path_info):
+    """Return the version scope of the page at this path and the query parameters it reads."""
     try:
         match = resolve(path_info)
     except Resolver404:
-        return None
+        return None, None
     if match.view_name in LISTINGS:
-        return SITE
+        return SITE, LISTINGS[match.view_name]
     if match.view_name == "articles:detail":
-        return f"article:{match.kwargs['pk']}"
-    return None
+        return f"article:{match.kwargs['pk']}", {}
+    return None, None
+
+
+def _query(request, parameters):
+    """Return the query string the page depends on, or None to bypass the cache, and whether a
+    page rendered for this request may be kept."""
+    kept, keep = [], True
+    for name, values in sorted(request.GET.lists()):
+        pattern = parameters.get(name)
+        if pattern is None:
+            keep = False  # not read by the page: the page without it is the same
+        elif len(values) == 1 and pattern.fullmatch(values[0]):
+            kept.append((name, values[0]))
+        else:
+            return None, False
+    return urlencode(kept), keep
 
 
 def _is_anonymous(request):
@@ -251,11 +275,17 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        scope = _scope(request.path_info) if _is_anonymous(request) else None
+        scope, parameters = _scope(request.path_info) if _is_anonymous(request) else (None, None)
         if scope is None:
             return self.get_response(request)
+        query, keep = _query(request, parameters)
+        if query is None:
+            return self.get_response(request)
+        # A host ALLOWED_HOSTS refuses gets its 400 here (DisallowedHost), cached page or not;
+        # each host has its own pages, which hold its own addresses.
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        path = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
         key = f"pagecache:page:{language}:{path}"
         try:
             # An article page also shows references (its section, speakers…), which change apart.
@@ -272,7 +302,7 @@ class PageCacheMiddleware:
         if entry is not None:
             return self._respond(request, entry, hit=True)
         response = self.get_response(request)
-        if response.status_code != 200 or response.cookies or response.streaming:
+        if not keep or response.status_code != 200 or response.cookies or response.streaming:
             return response
         if "private" in response.get("Cache-Control", "") or "no-store" in response.get(
             "Cache-Control", ""

@@ -177,3 +177,43 @@ def test_a_cached_article_part_drops_the_form_when_comments_close_by_themselves(
     assert 'class="comments-closed"' not in get(article.get_absolute_url()).content.decode()
     with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
         assert 'class="comments-closed"' in get(article.get_absolute_url()).content.decode()
+
+
+def test_a_host_the_site_does_not_serve_gets_400_even_when_the_page_is_cached(article):
+    assert get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    refused = get(article.get_absolute_url(), HTTP_HOST="evil.example")
+    assert refused.status_code == 400
+    assert "Requête incomprise" in refused.content.decode()
+    assert get("/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_each_host_gets_its_own_pages_with_its_own_addresses(article, settings):
+    settings.ALLOWED_HOSTS = ["www.example.fr", "autre.example.fr"]
+    first = get(article.get_absolute_url(), HTTP_HOST="www.example.fr")
+    other = get(article.get_absolute_url(), HTTP_HOST="autre.example.fr")
+    assert (first["X-Page-Cache"], other["X-Page-Cache"]) == ("miss", "miss")
+    assert 'rel="canonical" href="http://autre.example.fr/' in other.content.decode()
+    assert "www.example.fr" not in other.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/rubriques/numerique/", "ARTICLE"])
+def test_query_strings_the_page_does_not_read_make_no_new_cache_entries(article, url):
+    url = article.get_absolute_url() if url == "ARTICLE" else url
+    tracked = f"{url}?utm_source=lettre&utm_campaign=1"
+    assert get(tracked).get("X-Page-Cache") != "hit"
+    assert get(tracked).get("X-Page-Cache") != "hit"  # rendered, not kept
+    plain = get(url)
+    assert get(f"{url}?utm_source=lettre&utm_campaign=2")["X-Page-Cache"] == "hit"
+    assert get(f"{url}?fbclid=3").content == plain.content  # the page as readers share it
+
+
+def test_a_page_number_written_another_way_is_served_afresh_and_not_kept(section, article):
+    for n in range(25):
+        make_article(section, slug=f"a{n}")
+    url = section.get_absolute_url()
+    assert get(f"{url}?page=2")["X-Page-Cache"] == "miss"
+    assert get(f"{url}?page=2")["X-Page-Cache"] == "hit"
+    for other in ("002", "2&page=2", "02"):
+        response = get(f"{url}?page={other}")
+        assert "X-Page-Cache" not in response, other
