@@ -74,9 +74,11 @@ def is_trusted(email):
 def submit(article, *, display_name, email, text, request, flags=(), is_spam=False):
     """Store a reader's comment as pending (or as spam); return it and whether it is new.
 
-    The same words posted twice to the same article are stored once.
+    The same words posted twice to the same article are stored once. Sent again by the reader who
+    wrote them, the comment stored is returned; by anybody else, None: it is not theirs to follow.
     """
     fingerprint = antispam.text_hash(text)
+    visitor = antispam.visitor_hash(request)
     try:
         with transaction.atomic():
             comment = Comment.objects.create(
@@ -87,12 +89,14 @@ def submit(article, *, display_name, email, text, request, flags=(), is_spam=Fal
                 flags=list(flags),
                 status=Status.SPAM if is_spam else Status.PENDING,
                 text_hash=fingerprint,
-                visitor_hash=antispam.visitor_hash(request),
+                visitor_hash=visitor,
                 user_agent=request.headers.get("User-Agent", "")[:300],
             )
             _record(comment, Action.SUBMITTED, reason="; ".join(comment.flags))
     except IntegrityError:  # the same words, already posted to this article (or deleted)
-        return Comment.all_objects.get(article=article, text_hash=fingerprint), False
+        stored = Comment.all_objects.get(article=article, text_hash=fingerprint)
+        is_theirs = stored.visitor_hash == visitor and stored.email.casefold() == email.casefold()
+        return (stored if is_theirs else None), False
     if not is_spam and not flags and is_trusted(email):
         comment.status = Status.APPROVED
         comment.moderated_at = timezone.now()

@@ -85,15 +85,12 @@ def post_comment(request, pk):
             request, _("Your comment breaks our comment charter and will not be published.")
         )
     else:
-        messages.success(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("Thank you! Your comment will appear once a moderator has validated it."),
-                status_url(comment),
-                _("Follow its status"),
-            ),
-        )
+        thanks = _("Thank you! Your comment will appear once a moderator has validated it.")
+        if comment is not None:  # None: the same words as somebody else's comment
+            thanks = format_html(
+                '{} <a href="{}">{}</a>', thanks, status_url(comment), _("Follow its status")
+            )
+        messages.success(request, thanks)
     return redirect(f"{article.get_absolute_url()}#commentaires")
 
 

@@ -1,10 +1,13 @@
 """The server's checks: honeypot, form age, links, banned words, duplicates, closed comments."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from comments import moderation
 from comments.models import BannedWord, Comment
 from tests.comments.conftest import comment_data, post_comment
 
@@ -149,3 +152,31 @@ def test_comments_on_unpublished_articles_are_404(client, section):
 
     draft = make_article(section, status=Article.Status.DRAFT)
     assert post_comment(client, draft).status_code == 404
+
+
+def status_links(response):
+    return re.findall(r"/commentaires/suivi/[^/\"]+/", response.content.decode())
+
+
+def test_posting_another_readers_words_gives_no_link_to_their_comment_and_stores_nothing(
+    client, open_article, moderator
+):
+    post_comment(Client(), open_article, display_name="Jeanne R.")
+    moderation.reject(Comment.objects.get(), moderator=moderator, reason="abuse")
+    copy = post_comment(
+        client, open_article, address="198.51.100.99", display_name="Curieux", email="c@x.fr"
+    )
+    assert copy.status_code == 302
+    page = client.get(copy.url)
+    messages = [str(m) for m in page.context["messages"]]
+    assert len(messages) == 1 and messages[0].startswith("Merci")  # the usual thanks…
+    assert status_links(page) == []  # …without anyone's status link
+    assert Comment.objects.count() == 1
+
+
+def test_the_same_reader_sending_twice_gets_their_own_status_link_again(client, open_article):
+    first = status_links(client.get(post_comment(client, open_article).url))
+    again = status_links(client.get(post_comment(client, open_article).url))
+    assert len(first) == len(again) == 1
+    comment = Comment.objects.get()
+    assert client.get(again[0]).context["comment"] == comment
