@@ -3,19 +3,60 @@
 import contextlib
 import errno
 import hashlib
+import math
 import uuid
 from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 RENDITION_WIDTHS = (480, 800, 1200)
-MAX_PIXELS = 40_000_000
+
+# Memory. What a photo costs a worker is its pixels, whatever the file weighs: a 100 KB PNG can
+# declare 40 megapixels. So its size is read from the header and checked before any pixel is
+# decoded: each pixel costs, at the pipeline's worst step, the bytes below (measured with
+# tests/articles/image_memory.py), the file itself twice more (the upload and its re-encoding,
+# which the desk holds until the article is saved), and the whole must fit in MAX_PHOTO_MEMORY,
+# which keeps a worker of about 80 MB under 250 MB (tests/articles/test_images.py measures it).
+MAX_PHOTO_MEMORY = 150 * 1024 * 1024
+# The decoded photo (4 bytes a pixel: Pillow keeps RGB in 4) and, for a PNG, the smaller working
+# copy its widths are made from; for a WebP, libwebp's own canvas and frame besides, and its
+# encoder's buffers.
+BYTES_PER_PIXEL = {"JPEG": 5, "PNG": 6, "WEBP": 32}
+# The decoded photo and its copy turned upright (or converted from CMYK), side by side.
+BYTES_PER_PIXEL_TWICE = 8
+BAND_ROWS = 256  # rows converted at a time while a photo is shrunk: a few MB, never the photo
+
+# EXIF orientations, and how to turn a photo so that it is upright.
+TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+SIDEWAYS = {
+    Image.Transpose.TRANSPOSE,
+    Image.Transpose.ROTATE_270,
+    Image.Transpose.TRANSVERSE,
+    Image.Transpose.ROTATE_90,
+}
+
+# What makes a photo cost more than a plain JPEG or PNG, as the journalist is told it.
+COSTLIER_KINDS = {
+    "webp": gettext_lazy("a WebP photo"),
+    "progressive": gettext_lazy("a progressive JPEG"),
+    "cmyk": gettext_lazy("a photo in CMYK colours"),
+    "turned": gettext_lazy("a photo that must be turned upright"),
+}
 
 
 def validate_lead_image(upload):
@@ -31,21 +72,87 @@ def validate_lead_image(upload):
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
+        with Image.open(upload) as image:  # reads the header, not the pixels
+            if image.format not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    _("Photos must be JPEG, PNG or WebP; this file is %(format)s.")
+                    % {"format": image.format}
+                )
             width, height = image.size
+            per_pixel, kind = memory_per_pixel(image)
             image.verify()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # over Pillow's own limit, far over ours
+        raise ValidationError(
+            _("The photo is too large: the limit is %(limit)s megapixels.")
+            % {"limit": megapixels(MAX_PHOTO_MEMORY / BYTES_PER_PIXEL["JPEG"], down=True)}
+        ) from exc
+    except (UnidentifiedImageError, OSError) as exc:
         raise ValidationError(_("This file is not a readable image.")) from exc
     finally:
         upload.seek(position)
-    if image_format not in ALLOWED_FORMATS:
-        raise ValidationError(
-            _("Photos must be JPEG, PNG or WebP; this file is %(format)s.")
-            % {"format": image_format}
-        )
-    if width * height > MAX_PIXELS:
-        raise ValidationError(_("The photo is too large: at most 40 megapixels."))
+    room = MAX_PHOTO_MEMORY - 2 * upload.size  # what the pixels may take
+    if width * height * per_pixel > room:
+        values = {
+            "megapixels": megapixels(width * height),
+            "limit": megapixels(max(room, 0) / per_pixel, down=True),
+        }
+        if kind is None:
+            message = _(
+                "The photo is too large: %(megapixels)s megapixels; the limit is %(limit)s "
+                "megapixels."
+            )
+        else:
+            values["kind"] = COSTLIER_KINDS[kind]
+            message = _(
+                "The photo is too large: %(megapixels)s megapixels; the limit is %(limit)s "
+                "megapixels for %(kind)s."
+            )
+        raise ValidationError(message % values)
+
+
+def memory_per_pixel(image):
+    """Return what each pixel of a just-opened photo costs, in bytes, and what makes it costly."""
+    costs = [(BYTES_PER_PIXEL[image.format], "webp" if image.format == "WEBP" else None)]
+    if image.format == "JPEG" and image.info.get("progressive"):
+        # libjpeg keeps every DCT coefficient of a progressive JPEG while it decodes: 2 bytes
+        # for each sample of each component (3 a pixel when colour is halved both ways, 6 if not).
+        h_max = max(h for _, h, _, _ in image.layer)
+        v_max = max(v for _, _, v, _ in image.layer)
+        samples = sum(h * v for _, h, v, _ in image.layer) / (h_max * v_max)
+        costs.append((4 + 2 * samples, "progressive"))
+    if needs_rgb(image):
+        costs.append((BYTES_PER_PIXEL_TWICE, "cmyk"))
+    if turn_upright(image) is not None:
+        costs.append((BYTES_PER_PIXEL_TWICE, "turned"))
+    return max(costs, key=lambda cost: cost[0])
+
+
+def megapixels(pixels, *, down=False):
+    """Return a number of pixels in megapixels, to a tenth, as the desk's language writes it."""
+    tenths = pixels / 100_000
+    return number_format((math.floor(tenths) if down else round(tenths)) / 10, decimal_pos=1)
+
+
+def turn_upright(image):
+    """Return how to turn a just-opened photo upright, from its header (None: it is upright)."""
+    # Image.getexif() of Image itself reads what the header gave; a PNG's own getexif() would
+    # decode every pixel to look for an EXIF chunk after them, before the size is checked.
+    orientation = Image.Image.getexif(image).get(ExifTags.Base.Orientation)
+    return TURNS.get(orientation)
+
+
+def needs_rgb(image):
+    """Tell whether a JPEG must be converted to RGB to be shown (CMYK…): grey and RGB need not."""
+    return image.format == "JPEG" and image.mode not in ("RGB", "L")
+
+
+def one_copy(previous, image):
+    """Return image, once the pixels of previous are freed: one full-size copy at a time."""
+    if image is not previous:
+        # Image.close() of Image itself: an opened photo's own close() would also close the
+        # file it was read from, which belongs to the caller (the upload, the stored photo).
+        Image.Image.close(previous)
+    return image
 
 
 def without_metadata(upload):
@@ -53,14 +160,53 @@ def without_metadata(upload):
     upload.seek(0)
     with Image.open(upload) as source:
         image_format = source.format
-        image = ImageOps.exif_transpose(source)
-        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
+        turn = turn_upright(source)
+        # Loaded here, not by save(): save() would load a copy of the photo as well.
+        source.load()
+        image = source
+        if needs_rgb(image):
+            image = one_copy(image, image.convert("RGB"))
+        if turn is not None:
+            image = one_copy(image, image.transpose(turn))
         buffer = BytesIO()
         options = {"quality": 92} if image_format in ("JPEG", "WEBP") else {}
         image.save(buffer, image_format, **options)  # no exif=: nothing but the pixels is kept
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+    buffer.seek(0)
+    return File(buffer, name=f"{uuid.uuid4().hex}.{extension}")  # File: the bytes, not a copy
+
+
+def rendition_sizes(width, height):
+    """Return the (width, height) of each rendition of an upright photo: none wider than it."""
+    sizes = [(target, max(1, round(target * height / width))) for target in RENDITION_WIDTHS]
+    return [size for size in sizes if size[0] < width] or [(width, height)]
+
+
+def working_copy(source, size):
+    """Return the photo upright in RGB, shrunk to no less than size: enough to resize it well."""
+    # Shrunk before it is turned, so that no second full-size copy is ever held: a JPEG by
+    # libjpeg as it decodes (its scaled decoding filters as well as a resize), any photo by whole
+    # factors, band after band of rows, down to twice the size (as Image.thumbnail() does).
+    turn = turn_upright(source)
+    wanted = (size[1], size[0]) if turn in SIDEWAYS else size  # in the file's own orientation
+    if source.format == "JPEG":
+        # libjpeg decodes straight to 1/2, 1/4 or 1/8 of the size, no smaller than the widest
+        # rendition: its scaled decoding filters as well as a resize does.
+        source.draft("RGB", wanted)
+    wanted = (2 * wanted[0], 2 * wanted[1])
+    source.load()
+    factor = max(1, min(source.width // wanted[0], source.height // wanted[1]))
+    image = source
+    if factor > 1 or source.mode != "RGB":
+        image = Image.new("RGB", (-(-source.width // factor), -(-source.height // factor)))
+        step = factor * max(1, BAND_ROWS // factor)
+        for top in range(0, source.height, step):
+            band = source.crop((0, top, source.width, min(top + step, source.height)))
+            image.paste(band.convert("RGB").reduce(factor), (0, top // factor))
+        image = one_copy(source, image)
+    if turn is not None:
+        image = one_copy(image, image.transpose(turn))
+    return image
 
 
 def make_renditions(article):
@@ -72,24 +218,25 @@ def make_renditions(article):
     article.lead_image.open("rb")
     try:
         with Image.open(article.lead_image) as source:
-            source = ImageOps.exif_transpose(source).convert("RGB")
+            width, height = source.size
+            if turn_upright(source) in SIDEWAYS:
+                width, height = height, width
+            sizes = rendition_sizes(width, height)
+            image = working_copy(source, sizes[-1])
             digest = hashlib.sha256(article.lead_image.name.encode()).hexdigest()[:16]
             renditions = []
-            for width in RENDITION_WIDTHS:
-                if width >= source.width and renditions:
-                    break
-                copy = source.copy()
-                copy.thumbnail((min(width, source.width), source.height * 10))
+            for size in sizes:
+                rendition = image
+                if image.size != size:
+                    rendition = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
                 buffer = BytesIO()
-                copy.save(buffer, "WEBP", quality=82)
-                name = f"renditions/{digest}-{copy.width}.webp"
+                rendition.save(buffer, "WEBP", quality=82)
+                name = f"renditions/{digest}-{size[0]}.webp"
                 if storage.exists(name):
                     storage.delete(name)
                 written.append(name)  # before the write: a refused one may leave a part
                 name = storage.save(name, ContentFile(buffer.getvalue()))
-                renditions.append(
-                    {"url": storage.url(name), "width": copy.width, "height": copy.height}
-                )
+                renditions.append({"url": storage.url(name), "width": size[0], "height": size[1]})
     except OSError:
         remove_files(storage, written)
         raise
