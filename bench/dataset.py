@@ -394,7 +394,8 @@ def _comments(cursor, writer, *, count, articles, now):
         cursor,
         "comments_comment",
         ["article_id", "display_name", "email", "text", "status", "flags", "submitted_at",
-         "moderated_at", "refusal_reason", "visitor_hash", "user_agent", "text_hash"],
+         "moderated_at", "refusal_reason", "visitor_hash", "user_agent", "text_hash",
+         "email_hash"],
         rows,
     )  # fmt: skip
     return len(rows)

@@ -26,6 +26,12 @@ def visitor_hash(request):
     return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
 
 
+def email_hash(email):
+    """Return a keyed hash standing for the commenter's email; sanctions keep it, not the email."""
+    key = f"{settings.SECRET_KEY}:email".encode()
+    return hmac.new(key, email.strip().casefold().encode(), hashlib.sha256).hexdigest()
+
+
 def text_hash(text):
     """Return a fingerprint of a text that ignores case, accents' forms and spacing."""
     normalised = " ".join(unicodedata.normalize("NFKC", text).casefold().split())

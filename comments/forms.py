@@ -1,11 +1,24 @@
-"""The reader's forms: a comment, a report. Every refusal says why, in the reader's language."""
+"""The reader's forms: a comment, a report. Every refusal says why, in the reader's language.
+
+And the moderator's: a decision on one comment, a sanction against its author.
+"""
+
+import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments import antispam
-from comments.models import Comment, Report
+from comments import antispam, moderation
+from comments.models import Comment, Report, Sanction
+
+# The reasons a moderator chooses from; "banned" is set by a ban only.
+REFUSAL_CHOICES = [
+    (value, label)
+    for value, label in Comment.RefusalReason.choices
+    if value != Comment.RefusalReason.BANNED
+]
 
 
 class CommentForm(forms.Form):
@@ -77,6 +90,62 @@ class ReportForm(forms.Form):
 class RefusalForm(forms.Form):
     refusal_reason = forms.ChoiceField(
         label=_("Reason for refusal"),
-        choices=[("", "---------"), *Comment.RefusalReason.choices],
+        choices=[("", "---------"), *REFUSAL_CHOICES],
         required=False,
     )
+
+
+class DecisionForm(RefusalForm):
+    """One click on a comment's button in the desk: the decision, the reason, where to go back."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            (d, d)
+            for d in (
+                moderation.APPROVE,
+                moderation.REJECT,
+                moderation.SPAM,
+                moderation.KEEP,
+                moderation.HIDE,
+                moderation.RESTORE,
+            )
+        ]
+    )
+    # The state the moderator saw: a decision taken meanwhile by someone else is not overridden.
+    seen = forms.ChoiceField(choices=Comment.State.choices, required=False)
+    next = forms.CharField(required=False, max_length=2000)
+    next_comment = forms.IntegerField(required=False, min_value=1)
+
+
+class SanctionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Sanction"),
+        choices=Sanction.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Sanction.Kind.PREMODERATE,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("For the other moderators; the commenter does not see it."),
+    )
+    last_day = forms.DateField(
+        label=_("Until (included)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty for no end."),
+    )
+
+    def clean_last_day(self):
+        day = self.cleaned_data["last_day"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later day."))
+        return day
+
+    def ends_at(self):
+        """Return the moment the sanction ends: the midnight after its last day, in Paris."""
+        day = self.cleaned_data["last_day"]
+        if day is None:
+            return None
+        midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+        return timezone.make_aware(midnight)

@@ -131,7 +131,10 @@ def desk_roles(transactional_db):
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     roles = dict(import_module("articles.migrations.0002_desk_roles").ROLES)
-    moderation = import_module("comments.migrations.0002_moderation_roles").MODERATION
+    moderation = [
+        *import_module("comments.migrations.0002_moderation_roles").MODERATION,
+        *import_module("comments.migrations.0005_sanction_roles").SANCTIONS,
+    ]
     for name in ("Moderators", "Editors"):
         roles[name] = [*roles[name], *(f"comments.{codename}" for codename in moderation)]
     for name, dotted in roles.items():

@@ -2,7 +2,7 @@ from django import template
 
 from comments import moderation
 from comments.forms import CommentForm, ReportForm
-from comments.models import Comment
+from comments.models import Comment, Sanction
 
 register = template.Library()
 
@@ -35,4 +35,6 @@ def moderation_counts():
         "awaiting": Comment.objects.awaiting_moderation().count(),
         "suspect": Comment.objects.suspect().count(),
         "reported": Comment.objects.reported().count(),
+        "hidden": Comment.objects.hidden().count(),
+        "sanctions": Sanction.objects.active().count(),
     }

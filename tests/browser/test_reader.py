@@ -181,10 +181,8 @@ def test_reader_is_counted_comments_reports_and_sees_the_approved_comment(
     desk.goto("/desk/comments/comment/?queue=awaiting")
     row = desk.locator("#result_list tbody tr", has_text="Enfin une bonne nouvelle")
     expect(desk.locator("#result_list tbody tr")).to_have_count(1)
-    row.locator("input.action-select").check()
-    desk.locator("select[name=action]").select_option(label="Valider et publier")
-    desk.locator("#changelist-form button[name=index]").click()
-    expect(desk.locator(".messagelist")).to_contain_text("1 commentaire(s) publié(s).")
+    row.get_by_role("button", name="Valider", exact=True).click()  # one click
+    expect(desk.locator(".messagelist")).to_contain_text("Commentaire de Jeanne R.\u00a0: Publié.")
     expect(desk.locator("#result_list tbody tr")).to_have_count(0)  # the queue is empty
     posted.refresh_from_db()
     assert posted.status == Comment.Status.APPROVED

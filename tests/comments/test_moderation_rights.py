@@ -1,7 +1,9 @@
 """Only moderators and editors moderate; a journalist neither sees nor uses the actions."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from comments import moderation
 from comments.models import BannedWord, Comment
@@ -91,4 +93,6 @@ def test_article_desk_page_lists_its_comments_and_their_states(client, editor, p
     client.force_login(editor)
     html = client.get(f"/desk/articles/article/{pending.article_id}/change/").content.decode()
     assert "Enfin une bonne nouvelle" in html
-    assert "En attente de validation" in html
+    cell = BeautifulSoup(html, "html.parser").select_one("td.field-state_label")
+    with translation.override("fr"):
+        assert cell.get_text(strip=True) == pending.state_label()

@@ -6,11 +6,12 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from articles.management.commands.load_demo import add_production_flag, refuse_in_production
 from articles.models import Article
 from comments import antispam, moderation
-from comments.models import Comment, Report
+from comments.models import Comment, Report, Sanction
 
 PARIS = ZoneInfo("Europe/Paris")
 REFERENCE = "fusion-des-regions-poles-numeriques-toulouse-montpellier"
@@ -87,6 +88,9 @@ COMMENTS = [
     ),
 ]
 
+# A commenter the moderators put under pre-moderation, from their refused comment.
+SANCTIONED = ("anon31@example.org", "Propos méprisants envers les lecteurs d’une autre ville.")
+
 RECENT = [
     ("Claire D.", "Enfin des nouvelles concrètes pour les villages concernés."),
     ("Yanis", "Il serait utile de publier la carte des communes raccordées."),
@@ -120,7 +124,21 @@ class Command(BaseCommand):
                 created += self._comment(
                     article, name, email, text, "approved", when, [], moderator
                 )
+        self._sanction(moderator)
         self.stdout.write(f"Demo comments: {created} created, {Comment.objects.count()} in all.")
+
+    def _sanction(self, moderator):
+        email, reason = SANCTIONED
+        comment = Comment.objects.filter(email=email).first()
+        if comment is None or Sanction.objects.filter(comment=comment).exists():
+            return
+        moderation.sanction_commenter(
+            comment,
+            moderator=moderator,
+            kind=Sanction.Kind.PREMODERATE,
+            reason=reason,
+            ends_at=timezone.now() + dt.timedelta(days=90),
+        )
 
     def _comment(self, article, name, email, text, state, submitted, reasons, moderator):
         fingerprint = antispam.text_hash(text)
@@ -132,6 +150,7 @@ class Command(BaseCommand):
             email=email,
             text=text,
             text_hash=fingerprint,
+            email_hash=antispam.email_hash(email),
             flags=["3 liens"] if antispam.count_links(text) > 2 else [],
         )
         Comment.objects.filter(pk=comment.pk).update(submitted_at=submitted)
