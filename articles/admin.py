@@ -10,6 +10,7 @@ from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import model_ngettext, unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from articles import charts, history, pagecache, popularity, publishing
+from articles import charts, history, pagecache, popularity, publishing, rendering
 from articles.images import (
     refusal_message,
     store_lead_image,
@@ -328,7 +329,8 @@ class QuoteOfSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(RefreshesReadersPages, admin.ModelAdmin):
+class SpeakerAdmin(DeskTitles, RefreshesReadersPages, admin.ModelAdmin):
+    add_title, change_title, view_title = _("New speaker"), _("Edit the speaker"), _("Speaker")
     list_display = ["full_name", "organisation", "role", "quote_count"]
     list_filter = ["organisation"]
     list_select_related = ["organisation"]
@@ -350,10 +352,28 @@ class BylineInline(admin.TabularInline):
 
 
 class QuoteForm(forms.ModelForm):
+    # What the quote's marker in the body names. A row added in the desk gets a new one in the
+    # browser (static/js/desk-quotes.js), so that its marker can be inserted before a first save.
+    ref = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Quote
-        fields = ["speaker", "role", "text", "position", "is_pull_quote"]
+        fields = ["speaker", "role", "text", "is_pull_quote", "ref"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("ref", self.instance.ref)  # a new quote's, made by the model
+
+    def has_changed(self):
+        # A ref alone is no change: an extra row left empty is not a quote.
+        return any(name != "ref" for name in self.changed_data)
+
+    def clean_ref(self):
+        # A saved quote keeps its ref, which the body's marker names.
+        if self.instance.pk is not None:
+            return self.instance.ref
+        return self.cleaned_data.get("ref") or self.instance.ref
 
     def clean(self):
         cleaned = super().clean()
@@ -365,7 +385,19 @@ class QuoteForm(forms.ModelForm):
 
 
 class QuoteFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.instance.pk is not None:
+            form.instance.article = self.instance  # read by QuoteInline.placement, no query
+        return form
+
     def clean(self):
+        refs = set()
+        for form in self.forms:
+            ref = getattr(form, "cleaned_data", {}).get("ref")
+            if ref in refs:  # two rows copied in a browser without JavaScript: one ref each
+                ref = form.cleaned_data["ref"] = form.instance.ref = Quote().ref
+            refs.add(ref)
         super().clean()
         pulls = [
             form
@@ -377,11 +409,36 @@ class QuoteFormSet(forms.BaseInlineFormSet):
 
 
 class QuoteInline(admin.StackedInline):
+    """Quotes, each placed in the body by its marker, inserted at the editor's cursor."""
+
     model = Quote
     form = QuoteForm
     formset = QuoteFormSet
     autocomplete_fields = ["speaker"]
+    fields = ["ref", "speaker", "role", "text", "is_pull_quote", "placement"]
+    readonly_fields = ["placement"]
     extra = 1
+    # Django's form heads each quote "<name>: …": the French says "Citation :" (the translation
+    # carries the non-breaking space French puts before a colon).
+    verbose_name = pgettext_lazy("a label Django follows with a colon", "quote")
+
+    class Media:
+        css = {"all": ["css/desk-quotes.css"]}
+        js = ["js/desk-quotes.js"]
+
+    @admin.display(description=_("place in the text"))
+    def placement(self, quote):
+        """Say whether the body places the quote; desk-quotes.js follows the body's changes."""
+        placed = quote.pk is not None and str(quote.ref) in rendering.quote_refs(quote.article.body)
+        return format_html(
+            '<span class="quote-placement" data-placed="{}">'
+            '<span class="quote-placed">{}</span><span class="quote-unplaced">{}</span></span> '
+            '<button type="button" class="button quote-insert" hidden>{}</button>',
+            "true" if placed else "false",
+            gettext("Placed in the text"),
+            gettext("Not placed in the text: it is shown after the body"),
+            gettext("Insert in the text"),
+        )
 
 
 class EditorialNoteInline(admin.TabularInline):
@@ -516,20 +573,11 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
     form = ArticleAdminForm
     ordering = [F("published_at").desc(nulls_last=True), "-created_at"]  # drafts last
     inlines = [BylineInline, QuoteInline, EditorialNoteInline]
-    list_display = [
-        "headline",
-        "status",
-        "section",
-        "published_at",
-        "byline",
-        "views_day",
-        "views_week",
-        "comment_count",
-    ]
-    list_filter = ["status", "section", "is_embargoed", "is_excluded_from_rankings", "published_at"]
+    # What an editor asks of each article, in a 1280 px window with the menu open.
+    list_display = ["headline", "state_column", "time", "byline", "views_day", "comment_count"]
+    list_filter = [StateFilter, "section", "is_excluded_from_rankings"]
     list_select_related = ["section"]
     search_fields = ["headline", "lede", "body"]
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     object_history_template = "admin/articles/article/object_history.html"

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -24,6 +26,9 @@ BODY_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Where each quote stands, an empty <blockquote data-quote="ref">: its editor node is
+    # static/js/quote-marker.js, its allow-list articles/markers.py (see newsroom/settings.py).
+    "QuoteMarker": True,
 }
 
 
@@ -424,17 +429,16 @@ class Quote(models.Model):
         help_text=_("Left empty, the speaker's current role is used; it is then kept as written."),
     )
     text = models.TextField(_("quoted words"), max_length=2000)
-    position = models.PositiveSmallIntegerField(
-        _("after paragraph"),
-        default=0,
-        help_text=_("The number of body paragraphs after which the quote stands (0: at the top)."),
-    )
+    # The body holds a marker naming this ref where the quote stands (articles/rendering.py), so
+    # that the quote keeps its place however the paragraphs around it move.
+    ref = models.UUIDField(_("reference in the body"), default=uuid.uuid4)
     is_pull_quote = models.BooleanField(
         _("pull quote"), default=False, help_text=_("Shown in large type within the article.")
     )
 
     class Meta:
-        ordering = ["position", "pk"]
+        # The order they were written in; the page and the history follow the body's markers.
+        ordering = ["pk"]
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
         constraints = [
@@ -444,10 +448,11 @@ class Quote(models.Model):
                 name="one_pull_quote_per_article",
                 violation_error_message=_("An article has at most one pull quote."),
             ),
+            models.UniqueConstraint(fields=["article", "ref"], name="one_marker_ref_per_article"),
         ]
 
     def __str__(self):
-        return f"{self.speaker}: {self.text[:60]}"
+        return f"{self.speaker} – {Truncator(self.text).words(12)}"
 
 
 class EditorialNote(models.Model):

@@ -6,45 +6,80 @@ from html.parser import HTMLParser
 
 from django.utils.text import slugify
 
+from articles import markers
+
+QUOTE = "quote"  # the tag of a marker's block in body_blocks(): ("quote", ref)
+
 
 class _Blocks(HTMLParser):
-    """Split sanitised rich text into its top-level blocks, giving subheads an anchor."""
+    """Split sanitised rich text into its top-level blocks, giving subheads an anchor.
 
-    def __init__(self):
+    A quote marker becomes a ("quote", ref) block. One nested in another block (a list item, a
+    blockquote: the editor lets a journalist drag it there) stands after that block.
+    """
+
+    def __init__(self, *, anchors=True):
         super().__init__(convert_charrefs=False)
         self.blocks, self.depth, self.current, self.tag, self.anchors = [], 0, [], None, set()
+        self.gives_anchors = anchors
+        self.nested_refs, self.skipped = [], 0  # markers in the current block; depth in one
 
     def _attrs(self, attrs):
         return "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs)
 
+    def _marker(self, ref):
+        if self.depth == 0:
+            self.blocks.append((QUOTE, ref))
+        else:
+            self.nested_refs.append(ref)
+
     def handle_starttag(self, tag, attrs):
+        if self.skipped:  # what a marker holds is not shown: the quote takes its place
+            self.skipped += tag != "br"
+            return
+        if (ref := markers.ref_of(tag, attrs)) is not None:
+            self._marker(ref)
+            self.skipped = 1
+            return
         if self.depth == 0:
             self.tag = tag
         self.depth += tag != "br"
         self.current.append(f"<{tag}{self._attrs(attrs)}>")
 
     def handle_startendtag(self, tag, attrs):
+        if self.skipped:
+            return
+        if (ref := markers.ref_of(tag, attrs)) is not None:
+            self._marker(ref)
+            return
         self.current.append(f"<{tag}{self._attrs(attrs)}>")
 
     def handle_endtag(self, tag):
+        if self.skipped:
+            self.skipped -= 1
+            return
         self.current.append(f"</{tag}>")
         self.depth -= 1
         if self.depth == 0:
             html = "".join(self.current)
-            if self.tag in ("h2", "h3"):
+            if self.tag in ("h2", "h3") and self.gives_anchors:
                 anchor = self._anchor(html)
                 html = f'<{self.tag} id="{anchor}">' + html[len(self.tag) + 2 :]
             self.blocks.append((self.tag, html))
-            self.current = []
+            self.blocks.extend((QUOTE, ref) for ref in self.nested_refs)
+            self.current, self.nested_refs = [], []
 
     def handle_data(self, data):
-        self.current.append(data)
+        if not self.skipped:
+            self.current.append(data)
 
     def handle_entityref(self, name):
-        self.current.append(f"&{name};")
+        if not self.skipped:
+            self.current.append(f"&{name};")
 
     def handle_charref(self, name):
-        self.current.append(f"&#{name};")
+        if not self.skipped:
+            self.current.append(f"&#{name};")
 
     def _anchor(self, html):
         parser = HTMLParser()
@@ -61,25 +96,52 @@ class _Blocks(HTMLParser):
 
 @lru_cache(maxsize=1024)  # parsed once per body text and process, not on every request
 def body_blocks(body):
-    """Return the body's top-level blocks as (tag, html) pairs."""
+    """Return the body's top-level blocks as (tag, html) pairs; a quote marker as ("quote", ref)."""
     parser = _Blocks()
     parser.feed(body or "")
     parser.close()
     return tuple(parser.blocks)
 
 
+def quote_refs(body):
+    """Return the refs of the quotes the body places, in its order, each once."""
+    return list(dict.fromkeys(ref for tag, ref in body_blocks(body) if tag == QUOTE))
+
+
 def compose(body, quotes):
-    """Interleave body blocks and quotes: a quote stands after its numbered paragraph."""
-    by_position = {}
-    for quote in quotes:
-        by_position.setdefault(quote.position, []).append(quote)
-    items = [{"quote": q} for q in by_position.pop(0, [])]
-    paragraphs = 0
+    """Interleave body blocks and quotes: each quote stands where the body has its marker.
+
+    A marker whose quote is gone is dropped; a quote without a marker stands after the body.
+    """
+    by_ref = {str(quote.ref): quote for quote in quotes}
+    items = []
     for tag, html in body_blocks(body):
-        items.append({"html": html, "tag": tag})
+        if tag != QUOTE:
+            items.append({"html": html, "tag": tag})
+        elif (quote := by_ref.pop(html, None)) is not None:
+            items.append({"quote": quote})
+    items.extend({"quote": quote} for quote in by_ref.values())
+    return items
+
+
+def place_quotes(body, places):
+    """Return the body with a marker after the nth paragraph for each (n, ref) of places.
+
+    Quotes were once placed so, by number (0: at the top; past the last paragraph: at the end);
+    the demo content still counts them that way.
+    """
+    after = {}
+    for n, ref in places:
+        after.setdefault(n, []).append(markers.marker(ref))
+    parser = _Blocks(anchors=False)
+    parser.feed(body or "")
+    parser.close()
+    parts, paragraphs = [*after.pop(0, [])], 0
+    for tag, html in parser.blocks:
+        parts.append(markers.marker(html) if tag == QUOTE else html)
         if tag == "p":
             paragraphs += 1
-            items.extend({"quote": q} for q in by_position.pop(paragraphs, []))
-    for position in sorted(by_position):  # positions past the last paragraph go at the end
-        items.extend({"quote": q} for q in by_position[position])
-    return items
+            parts.extend(after.pop(paragraphs, []))
+    for n in sorted(after):
+        parts.extend(after[n])
+    return "".join(parts)

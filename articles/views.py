@@ -321,7 +321,7 @@ class SpeakerView(ListView):
         return (
             Quote.objects.filter(speaker=self.speaker, article__in=Article.objects.published())
             .select_related("article__section")
-            .order_by("-article__published_at", "position")
+            .order_by("-article__published_at", "pk")
         )
 
     def get_context_data(self, **kwargs):

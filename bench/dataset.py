@@ -8,8 +8,8 @@ the project (French, accents and apostrophes included), deterministic for a give
 - articles published over the last `days` days (the newest first), each about one of 40 topics in
   one of 24 cities (named in the headline, the lede and some sentences of the body, so that a
   search for a topic finds a few hundred articles), with a headline of about 80-110 characters,
-  a two-sentence lede, a body of ten paragraphs split by a subhead (about
-  5 KB), 2-5 quotes placed between paragraphs (a pull quote in seven articles out of ten),
+  a two-sentence lede, a body of ten paragraphs split by a subhead (about 5 KB), 2-5 quotes
+  placed between paragraphs by markers in the body (a pull quote in seven articles out of ten),
   1-2 bylines, 3-5 tags, and a correction or an update in one article out of twenty;
 - hourly view counters for the `view_hours` hours after each publication, decreasing with age
   (counters never go past the current hour): with 30 days of articles, 30 days of counters;
@@ -24,6 +24,8 @@ benchmark skips (the generated HTML uses only the allowed tags).
 import datetime as dt
 import hashlib
 import random
+import uuid
+from collections import defaultdict
 
 import psycopg
 from django.utils.text import slugify
@@ -298,22 +300,26 @@ def _articles(cursor, writer, *, count, days, people, now):
         topic, city = writer.pick(TOPICS), writer.pick(CITIES)
         headline = writer.headline(topic, city)
         paragraphs = [f"<p>{writer.paragraph(topic, city)}</p>" for _ in range(10)]
-        paragraphs.insert(rng.randint(4, 6), f"<h2>{writer.pick(SUBHEADS)}</h2>")
+        subhead_at = rng.randint(4, 6)
+        subhead = f"<h2>{writer.pick(SUBHEADS)}</h2>"
         lede = f"{writer.sentence(topic, city)} {writer.pick(FIGURES)}"
         kicker = writer.pick(KICKERS) if rng.random() < 0.4 else ""
+        speakers = rng.sample(people["speakers"], rng.randint(2, 5))
+        has_pull_quote = rng.random() < 0.7
+        markers = defaultdict(str)  # after paragraph n: the markers of the quotes placed there
+        for n, speaker in enumerate(speakers):
+            ref = uuid.uuid5(uuid.NAMESPACE_URL, f"bench-quote-{pk}-{n}")  # no draw from rng
+            text, after = writer.quote(), rng.randint(1, 10)
+            markers[after] += f'<blockquote data-quote="{ref}"></blockquote>'
+            quotes.append((pk, speaker[0], speaker[4], text, ref, has_pull_quote and n == 0))
+        paragraphs = [p + markers[n] for n, p in enumerate(paragraphs, 1)]
+        paragraphs.insert(subhead_at, subhead)
         articles.append(
             (pk, kicker, headline, slugify(headline)[:200], lede, "", "[]", "", "", "",
              "".join(paragraphs), 1 + pk % len(SECTIONS), "published", published_at, False, True,
              False, "", hashlib.md5(f"token{pk}".encode()).hexdigest(), published_at,
              published_at)
         )  # fmt: skip
-        speakers = rng.sample(people["speakers"], rng.randint(2, 5))
-        has_pull_quote = rng.random() < 0.7
-        for n, speaker in enumerate(speakers):
-            quotes.append(
-                (pk, speaker[0], speaker[4], writer.quote(), rng.randint(1, 10),
-                 has_pull_quote and n == 0)
-            )  # fmt: skip
         for position, author in enumerate(
             rng.sample(range(1, people["authors"] + 1), rng.choice((1, 1, 1, 2)))
         ):
@@ -346,7 +352,7 @@ def _articles(cursor, writer, *, count, days, people, now):
     _copy(
         cursor,
         "articles_quote",
-        ["article_id", "speaker_id", "role", "text", "position", "is_pull_quote"],
+        ["article_id", "speaker_id", "role", "text", "ref", "is_pull_quote"],
         quotes,
     )
     _copy(cursor, "articles_byline", ["article_id", "author_id", "position"], bylines)
@@ -388,7 +394,8 @@ def _comments(cursor, writer, *, count, articles, now):
              status, "[]", submitted, moderated and min(now, moderated),
              "abuse" if status == "rejected" else "",
              hashlib.sha256(f"visitor{c % 5000}".encode()).hexdigest(), BROWSER[c % 2],
-             hashlib.sha256(f"comment{c}".encode()).hexdigest())
+             hashlib.sha256(f"comment{c}".encode()).hexdigest(),
+             hashlib.sha256(f"lecteur{c}@example.org".encode()).hexdigest())
         )  # fmt: skip
     _copy(
         cursor,

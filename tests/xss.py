@@ -98,6 +98,7 @@ ACTIVE_TAGS = {
 BODY_TAGS = {"p", "h2", "h3", "strong", "em", "ul", "ol", "li", "blockquote", "br", "a"}
 
 
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # A browser drops spaces and control characters around a URL, and tabs and newlines inside it.
 URL_NOISE = re.compile(r"[\x00-\x20]")
 
@@ -163,7 +164,10 @@ def stored_rich_text_problems(html):
         if tag not in BODY_TAGS:
             problems.append(f"<{tag}>")
         for name, value in attrs:
-            if name not in {"href", "rel", "title"}:
+            if (tag, name) == ("blockquote", "data-quote"):  # a quote marker: a ref, nothing else
+                if not UUID.fullmatch(value or ""):
+                    problems.append(f"<blockquote data-quote={value}>")
+            elif name not in {"href", "rel", "title"}:
                 problems.append(f"<{tag} {name}>")
             if name == "href" and not (value or "").startswith(("http:", "https:", "mailto:")):
                 problems.append(f"<a href={value}>")

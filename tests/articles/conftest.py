@@ -63,8 +63,11 @@ def article_form(section, *, quotes=(), notes=(), bylines=(), **fields):
     return data
 
 
-def quote_row(speaker, text, position=1, *, role="", pull=False):
-    row = {"speaker": str(speaker.pk), "role": role, "text": text, "position": str(position)}
+def quote_row(speaker, text, *, ref=None, role="", pull=False):
+    """Return a quote's row of the form; with a ref, the body may place it by its marker."""
+    row = {"speaker": str(speaker.pk), "role": role, "text": text}
+    if ref is not None:
+        row["ref"] = str(ref)
     if pull:
         row["is_pull_quote"] = "on"
     return row

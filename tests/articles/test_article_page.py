@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.markers import marker
 from articles.models import Author, Byline, EditorialNote, Quote, Speaker
 from tests.conftest import clear_cache, make_article
 
@@ -38,13 +39,17 @@ def test_dates_are_french_and_a_note_sets_the_updated_time(client, article):
 
 
 def fill(article, n):
+    body = []
     for i in range(n):
         speaker = Speaker.objects.create(full_name=f"Personne {i}", slug=f"p-{article.pk}-{i}")
-        Quote.objects.create(article=article, speaker=speaker, text=f"Propos {i}", position=i)
+        quote = Quote.objects.create(article=article, speaker=speaker, text=f"Propos {i}")
+        body += [f"<p>Paragraphe {i}.</p>", marker(quote.ref)]  # each quote in its place
         author = Author.objects.create(name=f"Auteur {i}", slug=f"a-{article.pk}-{i}")
         Byline.objects.create(article=article, author=author, position=i)
         EditorialNote.objects.create(article=article, text=f"Note {i}", created_at=timezone.now())
     article.tags.set([f"mot {i}" for i in range(n)])
+    article.body = "".join(body)
+    article.save()
 
 
 def count_queries(client, url):

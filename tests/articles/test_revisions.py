@@ -1,13 +1,18 @@
 """Every save is a version: editors compare and restore; a stale concurrent save is refused."""
 
+import uuid
+
 import pytest
 from reversion.models import Version
 
+from articles.markers import marker
 from articles.models import Article
 from tests.articles.conftest import ADD_URL, article_form, change_url, quote_row, resubmit
 from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
+FIRST, SECOND = uuid.uuid4(), uuid.uuid4()  # the refs of the two quotes
+CLAIRE = "❝ Claire Fontanel (présidente de Pôle Sud) : « Première citation. »"
 
 
 @pytest.fixture
@@ -16,8 +21,11 @@ def first_version(client, editor, section, two_speakers):
     client.force_login(editor)
     data = article_form(
         section,
-        body="<p>Version d’origine.</p>",
-        quotes=[quote_row(claire, "Première citation.", 1), quote_row(hugo, "Deuxième.", 1)],
+        body=f"<p>Version d’origine.</p>{marker(FIRST)}{marker(SECOND)}<p>Suite.</p>",
+        quotes=[
+            quote_row(claire, "Première citation.", ref=FIRST),
+            quote_row(hugo, "Deuxième.", ref=SECOND),
+        ],
     )
     assert client.post(ADD_URL, data).status_code == 302
     return Article.objects.get()
@@ -35,19 +43,21 @@ def test_restoring_an_older_version_brings_back_body_and_quotes(client, first_ve
     response = edit(
         client,
         article,
-        body="<p>Version réécrite.</p>",
+        body=f"<p>Version réécrite.</p><p>Suite.</p>{marker(FIRST)}",
         **{"quotes-0-text": "Citation modifiée.", "quotes-1-DELETE": "on"},
     )
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.body == "<p>Version réécrite.</p>"
+    assert article.body == f"<p>Version réécrite.</p><p>Suite.</p>{marker(FIRST)}"
     assert list(article.quotes.values_list("text", flat=True)) == ["Citation modifiée."]
 
     history = client.get(f"/desk/articles/article/{article.pk}/history/")
     assert f"/history/{first.pk}/compare/" in history.content.decode()
     compare = client.get(f"/desk/articles/article/{article.pk}/history/{first.pk}/compare/")
     changed = {change["field"]: change["lines"] for change in compare.context["changes"]}
-    assert changed["body"] == ["- Version d’origine.", "+ Version réécrite."]
+    assert {"- Version d’origine.", "+ Version réécrite."} <= set(changed["body"])
+    assert f"- {CLAIRE}" in changed["body"]  # the quote moved, and its words changed
+    assert f"+ {CLAIRE.replace('Première citation', 'Citation modifiée')}" in changed["body"]
     assert "- Hugo Bastide (directeur de Numéria) : « Deuxième. »" in changed["quotes"]
 
     revision_url = f"/desk/articles/article/{article.pk}/history/{first.pk}/"
@@ -55,12 +65,30 @@ def test_restoring_an_older_version_brings_back_body_and_quotes(client, first_ve
     assert restore.status_code == 200
     assert client.post(revision_url, resubmit(restore)).status_code == 302
     article.refresh_from_db()
-    assert article.body == "<p>Version d’origine.</p>"
-    assert sorted(article.quotes.values_list("pk", "text")) == [
-        (quotes[0].pk, "Première citation."),
-        (quotes[1].pk, "Deuxième."),
+    assert article.body == f"<p>Version d’origine.</p>{marker(FIRST)}{marker(SECOND)}<p>Suite.</p>"
+    assert sorted(article.quotes.values_list("pk", "ref", "text")) == [
+        (quotes[0].pk, FIRST, "Première citation."),
+        (quotes[1].pk, SECOND, "Deuxième."),
     ]
     assert Version.objects.get_for_object(article).count() == 3
+
+
+def test_a_quote_moved_in_the_text_shows_in_the_comparison_and_comes_back_with_its_version(
+    client, first_version
+):
+    article = first_version
+    first = Version.objects.get_for_object(article).get()
+    moved = f"<p>Version d’origine.</p>{marker(SECOND)}<p>Suite.</p>{marker(FIRST)}"
+    assert edit(client, article, body=moved).status_code == 302
+    compare = client.get(f"/desk/articles/article/{article.pk}/history/{first.pk}/compare/")
+    changed = {change["field"]: change["lines"] for change in compare.context["changes"]}
+    assert changed["body"] == [f"- {CLAIRE}", f"+ {CLAIRE}"]
+    assert sorted(line[0] for line in changed["quotes"]) == ["+", "-"]  # listed in body order
+
+    revision_url = f"/desk/articles/article/{article.pk}/history/{first.pk}/"
+    assert client.post(revision_url, resubmit(client.get(revision_url))).status_code == 302
+    article.refresh_from_db()
+    assert article.body.startswith(f"<p>Version d’origine.</p>{marker(FIRST)}")
 
 
 def test_stale_concurrent_save_is_refused_and_says_what_changed(client, first_version):

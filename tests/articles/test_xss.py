@@ -5,6 +5,7 @@ reads it.
 """
 
 import time
+import uuid
 
 import pytest
 from django.test import Client
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from articles import publishing
 from articles.feeds import FEED_LENGTH
+from articles.markers import marker
 from articles.models import Article, Author, Organisation, Section, Speaker
 from tests.articles.conftest import ADD_URL, article_form, jpeg, quote_row
 from tests.xss import (
@@ -24,6 +26,7 @@ from tests.xss import (
 )
 
 pytestmark = pytest.mark.django_db
+PULL_QUOTE = uuid.UUID("0b9c6a52-7d1e-4f0a-8c3b-5e2d1f4a6b70")
 
 
 def test_the_corpus_is_large_enough():
@@ -74,7 +77,11 @@ def post_everything(client, text, n):
         headline=text,
         slug=f"article-{n}",
         lede=text,
-        body=f"<p>{text}</p><h2>{text}</h2><p>{text}</p>",
+        # The pull quote placed by its marker; a marker naming the vector, which is no quote.
+        body=(
+            f"<p>{text}</p>{marker(PULL_QUOTE)}<h2>{text}</h2>"
+            f'<blockquote data-quote="{text}"></blockquote><p data-quote="{PULL_QUOTE}">{text}</p>'
+        ),
         lead_image=jpeg(64, 48),
         lead_image_caption=text,
         lead_image_credit=short,
@@ -82,7 +89,10 @@ def post_everything(client, text, n):
         tags='"{}"'.format(short.replace('"', "'").replace(",", " ")),
         review_note=text,
         bylines=[{"author": str(author.pk), "position": "0"}],
-        quotes=[quote_row(speaker, text, 1, pull=True), quote_row(speaker, text, 2, role=text)],
+        quotes=[
+            quote_row(speaker, text, ref=PULL_QUOTE, pull=True),
+            quote_row(speaker, text, role=text),
+        ],
         notes=[
             {"kind": kind, "text": text, "created_at_0": "26/05/2015", "created_at_1": "10:00"}
             for kind in ("note", "correction")

@@ -19,7 +19,7 @@ from django.db import connections
 from django.utils import timezone
 from PIL import Image
 
-from articles import publishing
+from articles import publishing, rendering
 from articles.models import Author, Byline, Organisation, Quote, Speaker
 from comments.models import Comment
 from tests.conftest import make_article
@@ -261,19 +261,18 @@ def readers_article(section):
         full_name="Claire Fontanel", slug="claire-fontanel", organisation=cluster
     )
     hugo = Speaker.objects.create(full_name="Hugo Bastide", slug="hugo-bastide")
-    for position, speaker, role, text, pull in [
+    places = []
+    for after, speaker, role, text, pull in [
         (1, claire, "présidente de Pôle Sud", "Nous parlons enfin d’une seule voix.", True),
         (2, hugo, "directeur de Numéria", "Nos start-up n’attendaient que cela.", False),
         (3, claire, "présidente de Pôle Sud", "Le salon commun sera un test.", False),
     ]:
-        Quote.objects.create(
-            article=article,
-            speaker=speaker,
-            role=role,
-            text=text,
-            position=position,
-            is_pull_quote=pull,
+        quote = Quote.objects.create(
+            article=article, speaker=speaker, role=role, text=text, is_pull_quote=pull
         )
+        places.append((after, quote.ref))  # after that paragraph
+    article.body = rendering.place_quotes(article.body, places)
+    article.save(update_fields=["body"])
     Comment.objects.create(
         article=article,
         display_name="Paul V.",

@@ -18,9 +18,9 @@ HEADLINE = (
 )
 SLUG = "toulouse-et-montpellier-accordent-leurs-poles-numeriques-avant-la-fusion-des-deux-regions"
 QUOTES = [
-    ("Fontan", "Claire Fontanel", "Nous parlons enfin d’une seule voix.", 1, False),
-    ("Bast", "Hugo Bastide", "Nos start-up n’attendaient que ce rapprochement.", 2, True),
-    ("Fontan", "Claire Fontanel", "Le salon commun sera notre premier test.", 3, False),
+    ("Fontan", "Claire Fontanel", "Nous parlons enfin d’une seule voix.", False),
+    ("Bast", "Hugo Bastide", "Nos start-up n’attendaient que ce rapprochement.", True),
+    ("Fontan", "Claire Fontanel", "Le salon commun sera notre premier test.", False),
 ]
 
 
@@ -101,13 +101,14 @@ def test_journalist_writes_and_submits_then_editor_publishes(
     desk.locator("#id_tags").fill("Occitanie, Toulouse, Montpellier")
     autocomplete(desk, desk.locator("#bylines-0"), "Léa", "Léa Journaliste")
 
-    for index, (search, name, text, position, pull) in enumerate(QUOTES):
+    # Quotes are placed in the text from the editor (tests/browser/test_quotes.py); unplaced,
+    # they stand after the body.
+    for index, (search, name, text, pull) in enumerate(QUOTES):
         if index:
             desk.locator("#quotes-group .add-row a").click()
         row = desk.locator(f"#quotes-{index}")
         autocomplete(desk, row.locator(".field-speaker"), search, name)
         row.locator(f"#id_quotes-{index}-text").fill(text)
-        row.locator(f"#id_quotes-{index}-position").fill(str(position))
         if pull:
             row.locator(f"#id_quotes-{index}-is_pull_quote").check()
 
@@ -127,8 +128,8 @@ def test_journalist_writes_and_submits_then_editor_publishes(
     assert sorted(article.tags.names()) == ["Montpellier", "Occitanie", "Toulouse"]
     assert [str(byline.author) for byline in article.bylines.all()] == ["Léa Journaliste"]
     quotes = list(article.quotes.select_related("speaker"))
-    assert [(q.speaker.full_name, q.text, q.position, q.is_pull_quote) for q in quotes] == [
-        (name, text, position, pull) for _search, name, text, position, pull in QUOTES
+    assert [(q.speaker.full_name, q.text, q.is_pull_quote) for q in quotes] == [
+        (name, text, pull) for _search, name, text, pull in QUOTES
     ]
     assert quotes[1].role == "directeur de Numéria"  # pre-filled from the speaker
     assert not Article.objects.published().filter(pk=article.pk).exists()

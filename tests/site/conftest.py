@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.markers import marker
 from articles.models import Article, Author, Byline, Quote, Speaker
 from comments.models import Comment
 from tests.conftest import make_article
@@ -17,10 +18,10 @@ def linked_article(section, author, speaker, headline, n=1, **fields):
     article = make_article(section, headline=headline, slug=slug, **fields)
     article.tags.set(["Toulouse", *(f"Mot {i}" for i in range(n - 1))])
     Byline.objects.create(article=article, author=author)
+    markers = []
     for i in range(n):
-        Quote.objects.create(
-            article=article, speaker=speaker, text=f"{headline} dit {i}.", position=i
-        )
+        quote = Quote.objects.create(article=article, speaker=speaker, text=f"{headline} dit {i}.")
+        markers.append(marker(quote.ref))
         Comment.objects.create(
             article=article,
             display_name=f"Lecteur {i}",
@@ -29,6 +30,8 @@ def linked_article(section, author, speaker, headline, n=1, **fields):
             status=Comment.Status.APPROVED,
             text_hash=f"{article.pk}-{i}",
         )
+    article.body += "".join(markers)  # the quotes placed at the end of the body
+    article.save(update_fields=["body"])
     return article
 
 

@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 
+from articles.management.commands.load_demo import ARTICLES
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,23 @@ def test_body_has_ten_paragraphs_an_anchored_subhead_and_attributed_quotes(page)
     ndlr = [q for q in quotes if re.search(r"\([^)]*NDLR\)", text(q.select_one(".role")))]
     assert len(ndlr) == 1
     assert all(q["itemtype"] == "https://schema.org/Quotation" for q in quotes)
+
+
+def test_each_quote_stands_after_the_paragraph_the_demo_gives_it(page):
+    spec = next(spec for spec in ARTICLES if spec["slug"] == REFERENCE_SLUG)
+    expected = [
+        (after, " ".join(words.split())) for after, _speaker, _role, words in spec["quotes"]
+    ]
+    shown, paragraphs = [], 0
+    for block in page.select_one("div.article-body").find_all(recursive=False):
+        if block.name == "p":
+            paragraphs += 1
+        elif "quote" in block.get("class", []):
+            shown.append((paragraphs, text(block.select_one("blockquote"))))
+    assert len(shown) == 9
+    assert shown == expected
+    pull = page.select_one("div.article-body figure.pull-quote blockquote")
+    assert dict(expected)[spec["pull_quote"]] == text(pull)
 
 
 def test_who_is_speaking_box_and_editorial_note(page):

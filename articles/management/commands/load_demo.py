@@ -2,6 +2,7 @@
 
 import random
 import re
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from articles import popularity, publishing
+from articles import popularity, publishing, rendering
 from articles.models import (
     Article,
     Author,
@@ -32,6 +33,7 @@ from articles.models import (
 )
 
 PARIS = ZoneInfo("Europe/Paris")
+DEMO_QUOTES = uuid.UUID("5b0c1f4e-2a57-4c1e-9d0e-6f1d3c2b9a10")  # the namespace of their refs
 Status = Article.Status
 
 
@@ -192,7 +194,8 @@ SPEAKERS = fr(
 )
 
 # Articles. "published": an aware datetime, or a timedelta from now (kept once created).
-# "quotes": (after paragraph, speaker, role as written, text); "pull_quote": its position.
+# "quotes": (after paragraph, speaker, role as written, text), each placed there by a marker in
+# the body; "pull_quote": its paragraph.
 ARTICLES = fr(
     [
         {
@@ -1048,9 +1051,15 @@ class Command(BaseCommand):
         authors = [self.authors[slug] for slug in spec["by"]]
         creator = next((a.user for a in authors if a.user), self.users["redaction"])
         photo = spec.get("photo", {})
+        # Each quote placed by a marker after its paragraph; refs derived from the slug.
+        quotes = [
+            (uuid.uuid5(DEMO_QUOTES, f"{spec['slug']}/{n}"), *quote)
+            for n, quote in enumerate(spec.get("quotes", []))
+        ]
+        body = rendering.place_quotes(spec["body"], [(after, ref) for ref, after, *_ in quotes])
         with reversion.create_revision():
             reversion.set_user(creator)
-            reversion.set_comment("Demo content")
+            reversion.set_comment(translation.gettext("Written for the demo"))
             article, created = Article.objects.get_or_create(
                 slug=spec["slug"],
                 defaults={
@@ -1058,7 +1067,7 @@ class Command(BaseCommand):
                     "kicker": spec["kicker"],
                     "headline": spec["headline"],
                     "lede": spec["lede"],
-                    "body": spec["body"],
+                    "body": body,
                     "lead_image_caption": photo.get("caption", ""),
                     "lead_image_credit": photo.get("credit", ""),
                     "lead_image_alt": photo.get("alt", ""),
@@ -1071,16 +1080,17 @@ class Command(BaseCommand):
                 article.tags.set(spec["tags"])
             for position, author in enumerate(authors):
                 self.get(Byline, article=article, author=author, defaults={"position": position})
-            for position, speaker, role, text in spec.get("quotes", []):
+            for ref, after, speaker, role, text in quotes:
+                # Found by its words: a quote migrated from its old numbered place keeps its ref.
                 self.get(
                     Quote,
                     article=article,
-                    position=position,
+                    text=text,
                     defaults={
+                        "ref": ref,
                         "speaker": self.speakers[speaker],
                         "role": role,
-                        "text": text,
-                        "is_pull_quote": position == spec.get("pull_quote"),
+                        "is_pull_quote": after == spec.get("pull_quote"),
                     },
                 )
             if "note" in spec:
