@@ -21,8 +21,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
 from django.utils.text import slugify
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
@@ -45,13 +46,10 @@ from articles.models import (
     Section,
     Speaker,
 )
+from newsroom.desk import DeskTitles, person
+from newsroom.formats import moment
 
 logger = logging.getLogger(__name__)
-
-admin.site.site_header = _("Newsroom desk")
-admin.site.site_title = _("Newsroom desk")
-admin.site.index_title = _("The desk")
-admin.site.index_template = "admin/desk_index.html"
 
 
 class RefreshesReadersPages:
@@ -144,7 +142,7 @@ class MovesToTrash:
 
     def get_list_display(self, request):
         columns = super().get_list_display(request)
-        return [*columns, "deleted_at", "deleted_by"] if self.is_trash(request) else columns
+        return [*columns, "deleted_at", "trashed_by"] if self.is_trash(request) else columns
 
     def get_list_select_related(self, request):
         related = super().get_list_select_related(request)
@@ -165,7 +163,7 @@ class MovesToTrash:
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if obj is not None and obj.is_in_trash():
-            return [*readonly, "deleted_at", "deleted_by"]
+            return [*readonly, "deleted_at", "trashed_by"]
         return readonly
 
     def get_fieldsets(self, request, obj=None):
@@ -177,8 +175,12 @@ class MovesToTrash:
             "Whoever may delete it can restore it from the trash until %(date)s; after that it "
             "is deleted for good."
         ) % {"date": date_format(timezone.localtime(purge_at), "DATE_FORMAT")}
-        trash = (_("In the trash"), {"fields": ["deleted_at", "deleted_by"], "description": notice})
+        trash = (_("In the trash"), {"fields": ["deleted_at", "trashed_by"], "description": notice})
         return [trash, *fieldsets]
+
+    @admin.display(description=_("moved to the trash by"))
+    def trashed_by(self, obj):
+        return person(obj.deleted_by)
 
     # Deleting: Django's views and confirmation pages, the trash instead of the deletion.
 
@@ -274,20 +276,59 @@ class MovesToTrash:
 
 
 @admin.register(Section)
-class SectionAdmin(RefreshesReadersPages, admin.ModelAdmin):
+class SectionAdmin(DeskTitles, RefreshesReadersPages, admin.ModelAdmin):
+    add_title, change_title, view_title = _("New section"), _("Edit the section"), _("Section")
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
+# The tags' desk page, in place of django-taggit's (English, with the tagged items' ids).
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(DeskTitles, RefreshesReadersPages, admin.ModelAdmin):
+    add_title, change_title, view_title = _("New tag"), _("Edit the tag"), _("Tag")
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(articles=Count("taggit_taggeditem_items"))
+
+    @admin.display(description=_("articles"), ordering="articles")
+    def article_count(self, tag):
+        return tag.articles
+
+
 @admin.register(Author)
-class AuthorAdmin(RefreshesReadersPages, admin.ModelAdmin):
+class AuthorAdmin(DeskTitles, RefreshesReadersPages, admin.ModelAdmin):
+    add_title, change_title, view_title = _("New author"), _("Edit the author"), _("Author")
+
+    def get_exclude(self, request, obj=None):
+        # Read-only, the account would be a link to a page of accounts, which is not theirs.
+        return None if self.has_change_permission(request, obj) else ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Offer the desk's accounts to choose from, without links to pages of accounts."""
+        if db_field.name == "user":  # editors do not manage accounts: those pages are not theirs
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "user" and field is not None:
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_view_related = field.widget.can_delete_related = False
+        return field
+
     list_display = ["name", "user", "is_agency"]
     list_filter = ["is_agency"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
 
 
 class SpeakerOfOrganisationInline(admin.TabularInline):
@@ -303,7 +344,9 @@ class SpeakerOfOrganisationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RefreshesReadersPages, admin.ModelAdmin):
+class OrganisationAdmin(DeskTitles, RefreshesReadersPages, admin.ModelAdmin):
+    add_title = _("New organisation")
+    change_title, view_title = _("Edit the organisation"), _("Organisation")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "website"]
     search_fields = ["name"]
@@ -344,8 +387,17 @@ class SpeakerAdmin(DeskTitles, RefreshesReadersPages, admin.ModelAdmin):
         return speaker.quotes.count()
 
 
+class BylineForm(forms.ModelForm):
+    def has_changed(self):
+        """Save a new byline pre-filled with its journalist as it stands; an empty one is none."""
+        if self.instance.pk:
+            return super().has_changed()
+        return bool(self["author"].value())
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
     autocomplete_fields = ["author"]
     extra = 1
     verbose_name_plural = _("byline (in order)")
@@ -444,7 +496,7 @@ class QuoteInline(admin.StackedInline):
 class EditorialNoteInline(admin.TabularInline):
     model = EditorialNote
     extra = 0
-    widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -471,12 +523,19 @@ class ArticleAdminForm(forms.ModelForm):
             "is_excluded_from_rankings",
             "review_note",
         ]
-        widgets = {"lede": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+        # A long headline wraps where the journalist can read it whole (one line when saved).
+        widgets = {
+            "headline": forms.Textarea(attrs={"rows": 2, "cols": 80, "class": "vTextField"}),
+            "lede": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_token"].initial = self.instance.edit_token
+
+    def clean_headline(self):
+        return " ".join(self.cleaned_data["headline"].split())
 
     def clean_tags(self):
         tags = self.cleaned_data.get("tags") or []
@@ -531,10 +590,28 @@ def conflict_message(article, token):
     message = gettext(
         "%(who)s saved this article on %(when)s, after you opened it. Your changes were not "
         "saved, so that theirs are not lost: reload the page to see their version."
-    ) % {"who": who, "when": date_format(when, "SHORT_DATETIME_FORMAT") if when else "?"}
+    ) % {"who": who, "when": moment(when) if when else "?"}
     if changed:
         message += " " + gettext("They changed: %(fields)s.") % {"fields": ", ".join(changed)}
     return message
+
+
+def labelled(label, value):
+    """Return a list cell's value with its column's name, shown where the table is cards (phone)."""
+    return format_html('{}<span class="cell-label"> {}</span>', value, label)
+
+
+def published_message(article):
+    """Tell the editor where a just published article stands: online, scheduled or embargoed."""
+    if article.state == Article.State.SCHEDULED:
+        return gettext("The article is scheduled: readers will see it from %(moment)s.") % {
+            "moment": moment(article.published_at)
+        }
+    if article.state == Article.State.EMBARGOED:
+        return gettext(
+            "The article is published, but readers will not see it until its embargo is lifted."
+        )
+    return gettext("The article is online.")
 
 
 def views_since(moment):
@@ -568,8 +645,24 @@ def public_comment_count():
     return Subquery(count, output_field=IntegerField())
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Filter the desk's list by what readers see of each article (Article.State)."""
+
+    title = _("state")
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [(state.value, state.label) for state in Article.State if state != "trash"]
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
+class ArticleAdmin(DeskTitles, MovesToTrash, RefreshesReadersPages, VersionAdmin):
+    add_title, change_title, view_title = _("New article"), _("Edit the article"), _("Article")
     form = ArticleAdminForm
     ordering = [F("published_at").desc(nulls_last=True), "-created_at"]  # drafts last
     inlines = [BylineInline, QuoteInline, EditorialNoteInline]
@@ -602,7 +695,7 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status",
+                    "state_column",
                     "published_at",
                     "is_embargoed",
                     "is_open_for_comments",
@@ -615,6 +708,7 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
 
     class Media:
         css = {"all": ["css/desk.css"]}
+        js = ["js/desk.js"]
 
     def get_queryset(self, request):
         bylines = Byline.objects.select_related("author")
@@ -625,7 +719,6 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
             .prefetch_related(Prefetch("bylines", bylines))
             .annotate(
                 views_24h=views_since(now - dt.timedelta(days=1)),
-                views_7d=views_since(now - dt.timedelta(days=7)),
                 public_comments=public_comment_count(),
             )
         )
@@ -636,18 +729,34 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
 
     @admin.display(description=_("views 24 h"), ordering="views_24h")
     def views_day(self, article):
-        return number_format(article.views_24h, force_grouping=True)
+        return labelled(_("views 24 h"), number_format(article.views_24h, force_grouping=True))
 
-    @admin.display(description=_("views 7 days"), ordering="views_7d")
-    def views_week(self, article):
-        return number_format(article.views_7d, force_grouping=True)
+    @admin.display(description=_("state"))
+    def state_column(self, article):
+        """Say where the article stands for readers; online is the only state they see."""
+        return format_html(
+            '<span class="article-state state-{}">{}</span>',
+            article.state.value,
+            article.describe_state(),
+        )
 
-    @admin.display(description=_("comments"), ordering="public_comments")
+    @admin.display(description=_("time"), ordering="published_at")
+    def time(self, article):
+        """Return when it went or goes online (a draft: its last save), the day above the hour."""
+        when = timezone.localtime(article.published_at or article.updated_at)
+        return format_html(
+            "{} <br>{}", date_format(when, "SHORT_DATE_FORMAT"), date_format(when, "TIME_FORMAT")
+        )
+
+    @admin.display(
+        description=pgettext_lazy("a narrow column", "comments"), ordering="public_comments"
+    )
     def comment_count(self, article):
-        return number_format(article.public_comments, force_grouping=True)
+        count = number_format(article.public_comments, force_grouping=True)
+        return labelled(_("comments"), count)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "status"]
+        readonly = [*super().get_readonly_fields(request, obj), "state_column"]
         if not publishing.is_editor(request.user):
             readonly.append("review_note")
         return readonly
@@ -708,7 +817,7 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
 
     BUTTONS = {
         "_submit": (publishing.submit, _("The article was sent to the editors.")),
-        "_publish": (publishing.publish, _("The article is published.")),
+        "_publish": (publishing.publish, None),  # it says where the article now stands
         "_unpublish": (publishing.unpublish, _("The article was taken off the site.")),
         "_send_back": (publishing.send_back, _("The article was sent back to its author.")),
     }
@@ -717,7 +826,7 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
         for name, (transition, done) in self.BUTTONS.items():
             if name in request.POST:
                 transition(obj, by=request.user)
-                self.message_user(request, done, messages.SUCCESS)
+                self.message_user(request, done or published_message(obj), messages.SUCCESS)
                 return True
         return False
 
@@ -736,15 +845,30 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
         article = obj or Article()
         context["transitions"] = {
             "submit": publishing.can_submit(user, article),
-            "publish": obj is not None and publishing.can_publish(user, obj),
+            "publish": publishing.can_publish(user, article),
             "unpublish": obj is not None and publishing.can_unpublish(user, obj),
             "send_back": obj is not None and publishing.can_send_back(user, obj),
         }
+        # "Schedule" rather than "Publish" for a time to come (desk.js follows the field).
+        context["schedules"] = bool(article.published_at and article.published_at > timezone.now())
+        context["state"] = article.describe_state()
+        if obj is not None and publishing.can_preview(user, obj):
+            context["preview_url"] = reverse("articles:preview", kwargs={"pk": obj.pk})
+        # Two save buttons are enough: no "save and add another", no "save as new".
+        context["show_save_and_add_another"] = False
         if obj is not None:
             context["views_chart"] = charts.views_chart(
                 charts.views_per_day(obj), headline=obj.headline
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """Sign a new article with the journalist who creates it."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        author = getattr(request.user, "author", None)
+        if isinstance(inline, BylineInline) and obj.pk is None and author is not None:
+            kwargs["initial"] = [{"author": author.pk}]
+        return kwargs
 
     def _bulk(self, request, queryset, transition, done):
         changed = refused = 0
@@ -806,7 +930,7 @@ class ArticleAdmin(MovesToTrash, RefreshesReadersPages, VersionAdmin):
             "version": version,
             "changes": changes,
             "title": gettext("Changes since the version of %(when)s")
-            % {"when": date_format(version.revision.date_created, "SHORT_DATETIME_FORMAT")},
+            % {"when": moment(version.revision.date_created)},
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 

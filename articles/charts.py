@@ -5,11 +5,12 @@ import datetime as dt
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
 from articles.models import DailyViews, HourlyViews
+from newsroom.formats import day_and_month
 
 DAYS = 30
 
@@ -54,7 +55,7 @@ def views_per_day(article, *, days=DAYS):
 
 
 def _day(day):
-    return date_format(day, "MONTH_DAY_FORMAT")
+    return day_and_month(day, with_year=False)
 
 
 def _number(value):

@@ -14,6 +14,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from newsroom.formats import moment
+
 # What a journalist may put in an article body; the same list drives the editor's toolbar
 # and the nh3 allow-list applied on the server.
 BODY_EXTENSIONS = {
@@ -198,7 +200,27 @@ class ArticleQuerySet(TrashQuerySet):
         )
 
     def scheduled(self):
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__gt=timezone.now(),
+            is_embargoed=False,
+            deleted_at__isnull=True,
+        )
+
+    def in_state(self, state):
+        """Return the articles in one of the desk's states (Article.State)."""
+        State, Status = Article.State, Article.Status
+        current = self.filter(deleted_at__isnull=True)
+        published = current.filter(status=Status.PUBLISHED)
+        return {
+            State.DRAFT: lambda: current.filter(status=Status.DRAFT),
+            State.READY: lambda: current.filter(status=Status.READY),
+            State.SCHEDULED: self.scheduled,
+            State.EMBARGOED: lambda: published.filter(is_embargoed=True),
+            State.ONLINE: self.published,
+            State.UNPUBLISHED: lambda: current.filter(status=Status.UNPUBLISHED),
+            State.TRASH: self.in_trash,
+        }[state]()
 
     def ready_for_review(self):
         return self.filter(status=Article.Status.READY)
@@ -210,6 +232,18 @@ class Article(Trashable):
         READY = "ready", _("Ready for review")
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class State(models.TextChoices):
+        """Where the article stands, as the desk tells it: computed from the status, the
+        publication time, the embargo and the trash, never stored."""
+
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready for review")
+        SCHEDULED = "scheduled", _("Scheduled")
+        EMBARGOED = "embargoed", _("Under embargo")
+        ONLINE = "online", _("Online")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        TRASH = "trash", _("In the trash")
 
     kicker = models.CharField(
         _("kicker"), max_length=80, blank=True, help_text=_("A few words above the headline.")
@@ -362,11 +396,26 @@ class Article(Trashable):
     is_published.short_description = _("visible to readers")
 
     def is_scheduled(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+        return self.state == self.State.SCHEDULED
+
+    @property
+    def state(self):
+        """Return the article's Article.State: only ONLINE is an article readers see."""
+        if self.deleted_at is not None:
+            return self.State.TRASH
+        if self.status != self.Status.PUBLISHED:
+            return self.State(self.status)  # draft, ready, unpublished: the same names
+        if self.is_embargoed:
+            return self.State.EMBARGOED
+        if self.published_at is None or self.published_at > timezone.now():
+            return self.State.SCHEDULED
+        return self.State.ONLINE
+
+    def describe_state(self):
+        """Return the state in words: "Scheduled for 5 December at 7:00" (Paris time)."""
+        if self.state == self.State.SCHEDULED:
+            return gettext("Scheduled for %(moment)s") % {"moment": moment(self.published_at)}
+        return self.state.label
 
     @property
     def revised_at(self):

@@ -7,6 +7,8 @@ from django.urls import include, path
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from newsroom import health, views
 
+handler403 = "newsroom.views.permission_denied"
+
 urlpatterns = [
     path("livez", health.livez, name="livez"),
     path("healthz", health.healthz, name="healthz"),

@@ -1,7 +1,9 @@
 """Site-wide pages that belong to no app."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -41,3 +43,11 @@ def switch_language(request, code):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+def permission_denied(request, exception=None):
+    """Refuse in French: in the desk's own look under /desk/, else in the site's."""
+    if request.path_info.startswith("/desk/"):
+        context = admin.site.each_context(request)
+        return render(request, "admin/403.html", context, status=403)
+    return render(request, "403.html", status=403)

@@ -5,8 +5,16 @@ from django.utils import timezone
 
 from articles import popularity, publishing
 from articles.models import Article
+from newsroom import formats
 
 register = template.Library()
+
+
+@register.filter
+def moment(value):
+    """Render a time as the desk reads it, in Paris: "1er décembre à 9 h 59"."""
+    return formats.moment(value) if value else ""
+
 
 TODAYS_TOP = 5
 

@@ -181,7 +181,7 @@ def test_the_trash_is_a_filter_that_offers_restoring_and_nothing_else(
     assert {"delete_selected", "publish_selected"} <= current_actions
     assert "restore_from_trash" not in current_actions
     assert trash_actions == {"", "restore_from_trash"}
-    assert "deleted_by" in trash.context["cl"].list_display
+    assert "trashed_by" in trash.context["cl"].list_display
     assert "rita" in trash.content.decode()  # who deleted it
 
 

@@ -79,7 +79,11 @@ def browser(django_db_setup):
             for alias, contents in serialized.items():
                 if contents is not None:
                     connections[alias]._test_serialized_contents = contents
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            # LANGUAGE: the browser's own words (a file field's "Choisir un fichier") in French,
+            # from Debian's chromium-l10n, as a French newsroom's browser says them.
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "LANGUAGE": "fr"}
+            )
             yield chromium
             chromium.close()
             connections.close_all()

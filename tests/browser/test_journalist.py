@@ -112,7 +112,7 @@ def test_journalist_writes_and_submits_then_editor_publishes(
         if pull:
             row.locator(f"#id_quotes-{index}-is_pull_quote").check()
 
-    desk.get_by_role("button", name="Enregistrer et soumettre pour relecture").click()
+    desk.locator(".workflow-bar").get_by_role("button", name="Soumettre pour relecture").click()
     expect(desk.locator(".messagelist")).to_contain_text("transmis aux éditeurs")
 
     article = Article.objects.get(slug=SLUG)
@@ -140,10 +140,10 @@ def test_journalist_writes_and_submits_then_editor_publishes(
 
     desk_of_editor = new_page()
     log_in(desk_of_editor, editor)
-    desk_of_editor.goto("/desk/articles/article/?status__exact=ready")
+    desk_of_editor.goto("/desk/articles/article/?etat=ready")
     desk_of_editor.get_by_role("link", name=HEADLINE).click()
-    desk_of_editor.get_by_role("button", name="Enregistrer et publier").click()
-    expect(desk_of_editor.locator(".messagelist")).to_contain_text("L’article est publié.")
+    desk_of_editor.locator(".workflow-bar").get_by_role("button", name="Publier").click()
+    expect(desk_of_editor.locator(".messagelist")).to_contain_text("L’article est en ligne.")
 
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED

@@ -1,4 +1,7 @@
-"""Screenshots of the demo site for the README: `make screenshots` copies them to docs/."""
+"""Screenshots of the demo site for the README: `make screenshots` copies them to docs/.
+
+The moderation desk's are taken by tests/browser/test_moderation.py.
+"""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,7 +18,7 @@ pytestmark = [
 REFERENCE = "fusion-des-regions-poles-numeriques-toulouse-montpellier"
 
 
-def test_home_article_and_moderation_queue_screenshots(new_page, demo_site, screenshot, settings):
+def test_home_and_article_screenshots(new_page, demo_site, screenshot, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 0  # as `make run` shows the 2015 reference article
     article = Article.objects.get(slug=REFERENCE)
 
@@ -42,10 +45,18 @@ def test_home_article_and_moderation_queue_screenshots(new_page, demo_site, scre
     )
     screenshot(phone, "article-phone")
 
-    desk = new_page(viewport={"width": 1440, "height": 720})
-    log_in(desk, get_user_model().objects.get(username="moderation"), "demo-moderation-2026")
-    desk.goto("/desk/comments/comment/?queue=awaiting")
-    desk.locator("#toggle-nav-sidebar").click()  # the queue's columns need the room
-    expect(desk.locator("#result_list tbody tr").first).to_be_visible()
-    desk.evaluate("window.scrollTo(0, 0)")
-    screenshot(desk, "moderation-queue")
+
+def test_writing_screen_and_article_list_screenshots(new_page, demo_site, screenshot):
+    """The desk as an editor sees it on the reference article, at 1280 px and on a phone."""
+    article = Article.objects.get(slug=REFERENCE)
+    editor = get_user_model().objects.get(username="redaction")
+    for viewport, suffix in [(DESKTOP, ""), (PHONE, "-phone")]:
+        phone = viewport is PHONE
+        page = new_page(viewport=viewport, **({"is_mobile": True} if phone else {}))
+        log_in(page, editor, "demo-redaction-2026")
+        page.goto(f"/desk/articles/article/{article.pk}/change/")
+        expect(page.locator(".prose-menubar [data-name=bold]")).to_have_attribute("title", "Gras")
+        screenshot(page, f"desk-writing{suffix}")
+        page.goto("/desk/articles/article/")
+        expect(page.locator("#result_list .field-state_column").first).to_be_visible()
+        screenshot(page, f"desk-article-list{suffix}")
