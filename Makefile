@@ -39,7 +39,9 @@ test: install node
 	$(BIN)/python -m pytest
 
 # The browser tests alone; they save their screenshots in tests/artifacts/, copied for the README.
-SCREENSHOTS := home article-desktop article-phone moderation-queue
+SCREENSHOTS := home article-desktop article-phone moderation-queue moderation-queue-phone \
+	comment-decision comment-decision-phone desk-writing desk-writing-phone desk-article-list \
+	desk-article-list-phone writing-quote-marker
 screenshots: install node
 	rm -f $(SCREENSHOTS:%=tests/artifacts/%.png)
 	$(BIN)/python -m pytest tests/browser -m browser
@@ -60,7 +62,8 @@ check: install
 
 messages: install
 	$(RUN_ENV) $(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=node_modules
-	$(RUN_ENV) $(BIN)/python manage.py compilemessages -l fr
+	$(RUN_ENV) $(BIN)/python manage.py makemessages -d djangojs -l fr --no-location --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=node_modules
+	$(RUN_ENV) $(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 # Backups (PostgreSQL): DATABASE_URL names the database; dumps go to BACKUP_DIR.
 BACKUP_DIR ?= backups

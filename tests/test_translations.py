@@ -11,25 +11,30 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+# The desk's scripts (static/js/) have a catalogue of their own.
+CATALOGUES = [PO, PO.with_name("djangojs.po")]
 
 
-def entries():
-    return [e for e in polib.pofile(str(PO)) if not e.obsolete]
+def entries(po=PO):
+    return [e for e in polib.pofile(str(po)) if not e.obsolete]
 
 
-def test_every_string_has_a_french_translation():
-    untranslated = [e.msgid for e in entries() if not e.translated() or "fuzzy" in e.flags]
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.stem)
+def test_every_string_has_a_french_translation(po):
+    untranslated = [e.msgid for e in entries(po) if not e.translated() or "fuzzy" in e.flags]
     assert untranslated == []
 
 
-def test_compiled_catalogue_matches_the_source():
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo")))}
-    source = {e.msgid: e.msgstr for e in entries() if not e.msgid_plural}
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.stem)
+def test_compiled_catalogue_matches_the_source(po):
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(po.with_suffix(".mo")))}
+    source = {(e.msgctxt, e.msgid): e.msgstr for e in entries(po) if not e.msgid_plural}
     assert {k: compiled.get(k) for k in source} == source
 
 
-def test_french_typography_uses_non_breaking_spaces_and_no_a_ecrit_mistake():
-    for entry in entries():
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.stem)
+def test_french_typography_uses_non_breaking_spaces_and_no_a_ecrit_mistake(po):
+    for entry in entries(po):
         for text in [entry.msgstr, *entry.msgstr_plural.values()]:
             assert not re.search(r" [:;!?»]", text), text  # a plain space before : ; ! ? »
             assert not re.search(r"« ", text), text
