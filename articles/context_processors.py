@@ -2,8 +2,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from articles import pagecache
 from articles.models import Section
+from pagecache import parts
 
 _menu = {}
 
@@ -14,8 +14,8 @@ def site_sections(request):
 
 
 def menu_sections():
-    """Return the sections, read again only when one changes (the references' version)."""
-    version = pagecache.version(pagecache.REFERENCES) if settings.FRAGMENT_CACHE_SECONDS else 0
+    """Return the sections, read again only when one changes (every article's version)."""
+    version = parts.every_article_version() if settings.FRAGMENT_CACHE_SECONDS else 0
     if not version or _menu.get("version") != version:
         _menu.update(version=version, sections=list(Section.objects.all()))
     return _menu["sections"]

@@ -245,6 +245,12 @@ def make_renditions(article):
     return renditions
 
 
+def refresh_renditions(article):
+    """Make the lead photo's widths again, for a photo stored without them (a script, the demo)."""
+    article.lead_image_renditions = make_renditions(article)
+    article.save(update_fields=["lead_image_renditions"])
+
+
 def store_lead_image(article):
     """Write a new lead photo and its widths before the article is saved, all or nothing."""
     # When the disk refuses a write (full, over quota, read-only…), what was written, even in

@@ -1,5 +1,6 @@
 """What the newsroom publishes: sections, bylines, speakers and their quotes, articles."""
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from newsroom.formats import moment
+from pagecache.writes import InvalidatingModel, InvalidatingQuerySet
 
 # What a journalist may put in an article body; the same list drives the editor's toolbar
 # and the nh3 allow-list applied on the server.
@@ -43,7 +45,7 @@ class SanitizedRichTextField(ProseEditorField):
         return value
 
 
-class Section(models.Model):
+class Section(InvalidatingModel):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(
@@ -52,6 +54,8 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Sections are listed in this order in the menu.")
     )
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -65,7 +69,7 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class Author(models.Model):
+class Author(InvalidatingModel):
     """A byline: a journalist, a contributor or an agency."""
 
     name = models.CharField(_("display name"), max_length=120)
@@ -84,6 +88,8 @@ class Author(models.Model):
     )
     bio = models.TextField(_("short biography"), blank=True)
 
+    objects = InvalidatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("author")
@@ -96,11 +102,13 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Organisation(models.Model):
+class Organisation(InvalidatingModel):
     name = models.CharField(_("name"), max_length=160, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -111,7 +119,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class Speaker(models.Model):
+class Speaker(InvalidatingModel):
     """A person quoted in articles."""
 
     full_name = models.CharField(_("full name"), max_length=160)
@@ -133,6 +141,8 @@ class Speaker(models.Model):
         ),
     )
     bio = models.TextField(_("short biography"), blank=True)
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name"]
@@ -189,7 +199,7 @@ class Trashable(models.Model):
         return self.deleted_at is not None
 
 
-class ArticleQuerySet(TrashQuerySet):
+class ArticleQuerySet(InvalidatingQuerySet, TrashQuerySet):
     def published(self):
         """Return what a reader may see: published, due, not under embargo, not in the trash."""
         return self.filter(
@@ -226,7 +236,7 @@ class ArticleQuerySet(TrashQuerySet):
         return self.filter(status=Article.Status.READY)
 
 
-class Article(Trashable):
+class Article(InvalidatingModel, Trashable):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         READY = "ready", _("Ready for review")
@@ -395,9 +405,6 @@ class Article(Trashable):
     is_published.boolean = True
     is_published.short_description = _("visible to readers")
 
-    def is_scheduled(self):
-        return self.state == self.State.SCHEDULED
-
     @property
     def state(self):
         """Return the article's Article.State: only ONLINE is an article readers see."""
@@ -418,6 +425,23 @@ class Article(Trashable):
         return self.state.label
 
     @property
+    def comments_close_at(self):
+        """Return when comments close by themselves (COMMENTS_CLOSE_AFTER_DAYS after the
+        publication), or None if they never do, or are closed already by the switch."""
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS  # 0: comments never close by themselves
+        if not days or not self.is_open_for_comments or self.published_at is None:
+            return None
+        return self.published_at + dt.timedelta(days=days)
+
+    @property
+    def accepts_comments(self):
+        """Tell whether readers may still comment: the article's switch, and its age."""
+        if not self.is_open_for_comments or self.published_at is None:
+            return False
+        closes = self.comments_close_at
+        return closes is None or timezone.now() < closes
+
+    @property
     def revised_at(self):
         """The time of the latest correction or re-publication, shown as "updated"."""
         times = [note.created_at for note in self.notes.all()]
@@ -436,12 +460,28 @@ class Article(Trashable):
         return list(seen.values())
 
 
+def next_publication():
+    """Return when the next scheduled article goes public, or None: cached pages last until then."""
+    return (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+def public_comments():
+    """Return the comments readers see, by the comments app's one definition of it
+    (Comment.objects.public()), reached through the relation: articles imports no comments."""
+    return Article._meta.get_field("comments").related_model.objects.public()
+
+
 def public_tags():
     """Return the tags of articles readers may see: a tag used on drafts alone stays unknown."""
     return Tag.objects.filter(Exists(Article.objects.published().filter(tags=OuterRef("pk"))))
 
 
-class Byline(models.Model):
+class Byline(InvalidatingModel):
     """An author of an article, in the order the byline lists them."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
@@ -449,6 +489,8 @@ class Byline(models.Model):
         Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -462,7 +504,7 @@ class Byline(models.Model):
         return str(self.author)
 
 
-class Quote(models.Model):
+class Quote(InvalidatingModel):
     """Words a speaker said, as quoted in one article, with the role they held then."""
 
     article = models.ForeignKey(
@@ -485,6 +527,8 @@ class Quote(models.Model):
         _("pull quote"), default=False, help_text=_("Shown in large type within the article.")
     )
 
+    objects = InvalidatingQuerySet.as_manager()
+
     class Meta:
         # The order they were written in; the page and the history follow the body's markers.
         ordering = ["pk"]
@@ -504,7 +548,7 @@ class Quote(models.Model):
         return f"{self.speaker} – {Truncator(self.text).words(12)}"
 
 
-class EditorialNote(models.Model):
+class EditorialNote(InvalidatingModel):
     """A dated note, correction, clarification or update shown at the foot of an article."""
 
     class Kind(models.TextChoices):
@@ -517,6 +561,8 @@ class EditorialNote(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NOTE)
     text = models.TextField(_("text"), max_length=2000)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -22,12 +22,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from articles.models import AppliedViewBatch, Article, DailyViews, HourlyViews
-from newsroom.cache import raw_key, redis_client
+from articles.models import (
+    AppliedViewBatch,
+    Article,
+    DailyViews,
+    HourlyViews,
+    public_comments,
+)
+from newsroom.cache import redis_client, report_unreachable
 from newsroom.client import client_address
 
 DEDUPE_SECONDS = 30 * 60
@@ -169,7 +175,7 @@ def count_view(request, article_id):
                     cache.make_and_validate_key(seen_key),
                     cache.make_and_validate_key(budget_key),
                     cache.make_and_validate_key(cap_key),
-                    raw_key(PENDING),
+                    cache.make_key(PENDING),
                     DEDUPE_SECONDS,
                     f"{article_id}:{int(hour.timestamp())}",
                     int(now.timestamp() * 1000),
@@ -178,8 +184,8 @@ def count_view(request, article_id):
                     uuid.uuid4().hex,
                 )
             )
-        except Exception:  # Redis down: the database counts, exactly (without dedupe or budget)
-            pass
+        except Exception as error:  # Redis down: the database counts (without dedupe or budget)
+            report_unreachable(error)
     else:
         with contextlib.suppress(Exception):  # cache down: count rather than lose the view
             if cache.get(seen_key) or not _within_budget_in_cache(
@@ -223,11 +229,11 @@ def flush():
         return 0
     client = redis_client()
     moved = 0
-    for leftover in client.scan_iter(raw_key(f"{BATCH}*")):  # from a run that was killed
+    for leftover in client.scan_iter(cache.make_key(f"{BATCH}*")):  # from a run that was killed
         moved += _apply_batch(client, leftover.decode())
-    batch_key = raw_key(f"{BATCH}{uuid.uuid4().hex}")
+    batch_key = cache.make_key(f"{BATCH}{uuid.uuid4().hex}")
     try:
-        client.rename(raw_key(PENDING), batch_key)  # atomic: new views go to a fresh hash
+        client.rename(cache.make_key(PENDING), batch_key)  # atomic: new views go to a fresh hash
     except Exception as exc:
         if "no such key" in str(exc).lower():
             return moved
@@ -287,19 +293,20 @@ def most_read_since(moment, *, articles=None, limit=5):
 
 
 def most_commented(days=1, *, section=None, limit=5):
-    """Return (article, comments) pairs, by comments approved and published in the window."""
+    """Return (article, comments) pairs, by comments readers see, posted in the window."""
     since = timezone.now() - dt.timedelta(days=days)
-    # A join does not go through the comments' manager: leave out those in the trash here.
-    recent = Q(
-        comments__status="approved",
-        comments__hidden_at__isnull=True,
-        comments__deleted_at__isnull=True,
-        comments__submitted_at__gte=since,
+    recent = (
+        public_comments()
+        .filter(article=OuterRef("pk"), submitted_at__gte=since)
+        .order_by()
+        .values("article")
+        .annotate(total=Count("pk"))
+        .values("total")
     )
     articles = (
         eligible_articles(section)
-        .filter(recent)
-        .annotate(total=Count("comments", filter=recent))
+        .annotate(total=Subquery(recent, output_field=IntegerField()))
+        .filter(total__gt=0)
         .select_related("section")
         .order_by("-total", "-published_at", "-pk")[:limit]
     )

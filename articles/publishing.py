@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles import pagecache
-from articles.images import make_renditions
 from articles.models import Article
 
 Status = Article.Status
@@ -31,10 +29,6 @@ def is_own(user, article):
     if article.pk is None or article.created_by_id == user.pk:
         return True
     return article.bylines.filter(author__user=user).exists()
-
-
-def can_create(user):
-    return user.is_active and user.has_perm("articles.add_article")
 
 
 def can_edit(user, article):
@@ -94,7 +88,6 @@ def _save(article, *fields, by, comment):
         reversion.set_comment(comment)
         article.edit_token = uuid.uuid4()
         article.save(update_fields=[*fields, "edit_token", "updated_at"])
-    pagecache.changed(article_ids=[article.pk])
 
 
 def claim_edit(article, token):
@@ -180,7 +173,6 @@ def move_to_trash(article, *, by):
     Article.all_objects.filter(pk=article.pk).update(
         deleted_at=article.deleted_at, deleted_by=article.deleted_by
     )
-    pagecache.changed(article_ids=[article.pk])
 
 
 def restore_from_trash(article, *, by):
@@ -221,9 +213,3 @@ def keep_state(article, state):
     Article.all_objects.filter(pk=article.pk).update(**state)
     for name, value in state.items():
         setattr(article, name, value)
-
-
-def refresh_renditions(article):
-    """Regenerate the lead photo's widths after the photo changed."""
-    article.lead_image_renditions = make_renditions(article)
-    article.save(update_fields=["lead_image_renditions"])

@@ -1,13 +1,9 @@
 """The reader's pages. Every listing starts from Article.objects.published()."""
 
-import contextlib
-import math
 from collections import Counter
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -23,9 +19,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView, dates
 from taggit.models import TaggedItem
 
-from articles import pagecache, popularity, publishing, rendering, structured_data
+from articles import popularity, publishing, rendering, structured_data
 from articles.models import Article, Author, Byline, Quote, Section, Speaker, public_tags
-from comments import moderation
+from pagecache import parts
 
 RELATED_COUNT = 4
 LATEST_COUNT = 13  # the lead story and the latest news
@@ -60,19 +56,16 @@ class PublishedArticleMixin:
 
 
 class HomeView(TemplateView):
-    """The lead story, the latest news and each section's latest: two queries, cached.
-
-    The lists are cached by the site's version (any change to what they show gives a new one),
-    and never past the next scheduled publication.
-    """
+    """The lead story, the latest news and each section's latest: two queries, kept as a part
+    of the page by the listings' version (pagecache/parts.py)."""
 
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        key = f"home-lists:{pagecache.site_version()}:{get_language()}"
-        found = fragments(
+        key = parts.listings_key("home-lists", get_language())
+        found = parts.cached(
             {key: lambda found: render_to_string("articles/home_lists.html", home_lists())},
-            timeout=pagecache.seconds_until_next_publication,
+            timeout=parts.seconds_to_keep,
         )
         return super().get_context_data(lists=mark_safe(found[key]), **kwargs)
 
@@ -119,21 +112,20 @@ def related_articles(article, tag_ids):
 
 
 class ArticleDetailView(DetailView):
-    """An article's page: its own part rendered once per version, the rest around it.
+    """An article's page: its own part made once per version, the rest around it.
 
-    The article's own part (the metadata in <head>, the article and its comments) is cached by
-    the article's version (pagecache.changed gives it a new one whenever the desk or a moderator
-    changes it), the references' version (names of sections, authors, speakers) and the
-    language, until its comments close; "read also" by the site's version. While its own part is
-    cached, the page needs no query at all. A reader's page with a form in error, and the desk's
-    preview, are rendered afresh.
+    The article's own part (the metadata in <head>, the article and its comments) and its "read
+    also" are kept as parts of the page (pagecache/parts.py): the own part until any change to
+    the article or what it shows, or until its comments close; while it is kept, the page needs
+    no query at all. A reader's page with a form in error, and the desk's preview, are made
+    afresh.
     """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get(self, request, *args, **kwargs):
-        self.object = self.cached_article() or self.get_object()
+        self.object = self.article_as_kept() or self.get_object()
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
@@ -147,46 +139,32 @@ class ArticleDetailView(DetailView):
 
     @cached_property
     def part_keys(self):
-        """The cache keys of the article's own part and of its "read also"."""
-        pk, language = self.kwargs.get("pk") or self.object.pk, get_language()
-        own = ":".join(
-            str(part)
-            for part in (
-                "article-parts",
-                pk,
-                pagecache.version(f"article:{pk}"),
-                pagecache.version(pagecache.REFERENCES),
-                language,
-                self.request.scheme,
-                self.request.get_host(),
-            )
-        )
-        return own, f"article-related:{pk}:{pagecache.site_version()}:{language}"
+        """The keys of the article's own part and of its "read also"."""
+        site = f"{self.request.scheme}://{self.request.get_host()}"
+        pk = self.kwargs.get("pk") or self.object.pk
+        return parts.article_keys(pk, language=get_language(), site=site)
 
-    def cached_article(self):
-        """Return the article as its cached part saw it, if that part still holds; else None."""
-        self.found = {}
-        if settings.FRAGMENT_CACHE_SECONDS:
-            with contextlib.suppress(Exception):  # cache down
-                self.found = cache.get_many(self.part_keys)
+    def article_as_kept(self):
+        """Return the article as its kept part saw it (enough to serve the page), or None."""
+        self.found = parts.read(self.part_keys)
         own_key = self.part_keys[0]
         own = self.found.get(own_key)
         if own and own["comments_close"] and own["comments_close"] <= timezone.now():
-            del self.found[own_key]  # made with the form: render it again
+            del self.found[own_key]  # made with the form: make it again without
             own = None
         return own and own["article"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["parts"] = self.parts(
+        context["parts"] = self.page_parts(
             context, cached=not context.get("is_preview") and "comment_form" not in context
         )
         return context
 
-    def parts(self, context, *, cached):
+    def page_parts(self, context, *, cached):
         """Return the article's own part (head, main) and "read also", as safe HTML."""
         own, related = self.part_keys
-        found = fragments(
+        found = parts.cached(
             {
                 own: lambda found: self.render_own(context),
                 related: lambda found: render_to_string(
@@ -196,6 +174,7 @@ class ArticleDetailView(DetailView):
             },
             enabled=cached,
             found=getattr(self, "found", None),
+            timeout=parts.seconds_to_keep,
         )
         # Rendered by templates, which escaped what they show.
         return {
@@ -209,7 +188,6 @@ class ArticleDetailView(DetailView):
         if article.get_deferred_fields():  # as get_object left it: load all it shows
             article = Article.all_objects.select_related("section").get(pk=article.pk)
         prefetch_related_objects([article], *ARTICLE_DETAILS)
-        is_open = moderation.are_open(article)
         context = context | {
             "article": article,
             "blocks": rendering.compose(article.body, article.quotes.all()),
@@ -228,34 +206,8 @@ class ArticleDetailView(DetailView):
                 published_at=article.published_at,
             ),
             # The form is in this part: it must go once comments close by themselves.
-            "comments_close": moderation.closing_time(article) if is_open else None,
+            "comments_close": article.comments_close_at if article.accepts_comments else None,
         }
-
-
-def fragments(parts, *, enabled=True, found=None, timeout=None):
-    """Return {key: part} for these {key: render}, from the cache, rendering what is missing.
-
-    Parts are keyed by the versions of what they show, so they can be kept long
-    (FRAGMENT_CACHE_SECONDS), or less if `timeout()` says so. They are rendered in order, each
-    given the parts found so far; if the cache is down, they are all rendered.
-    """
-    enabled = enabled and settings.FRAGMENT_CACHE_SECONDS
-    if not enabled:
-        found = {}
-    elif found is None:
-        found = {}
-        with contextlib.suppress(Exception):  # cache down
-            found = cache.get_many(list(parts))
-    rendered = {}
-    for key, make in parts.items():
-        if key not in found:
-            found[key] = rendered[key] = make(found)
-    if enabled and rendered:
-        with contextlib.suppress(Exception):
-            seconds = min(settings.FRAGMENT_CACHE_SECONDS, timeout() if timeout else math.inf)
-            if seconds >= 1:
-                cache.set_many(rendered, int(seconds))
-    return found
 
 
 @staff_member_required

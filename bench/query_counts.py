@@ -25,26 +25,19 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from articles import pagecache  # noqa: E402
 from articles.models import Article, Section  # noqa: E402
-from newsroom.cache import raw_key, redis_client  # noqa: E402
+from newsroom.cache import clear_site_keys  # noqa: E402
+from pagecache.versions import versions  # noqa: E402
 
 
 def empty_cache():
     """Delete this site's keys (its prefix only: others may share the Redis database)."""
-    if settings.REDIS_URL:
-        client = redis_client()
-        for key in client.scan_iter(raw_key("*"), count=1000):
-            client.delete(key)
-    else:
-        cache.clear()
-    pagecache.versions.forget()
+    clear_site_keys()
+    versions.forget()
 
 
 def count(client, path):

@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import ArticleAdmin, MovesToTrash
+from articles.admin import MovesToTrash
 from articles.models import Article
 from comments import antispam, moderation
 from comments.forms import REFUSAL_CHOICES, DecisionForm, RefusalForm, SanctionForm
@@ -636,9 +636,7 @@ class CommentOfArticleInline(admin.TabularInline):
         return False
 
 
-admin.site.unregister(Article)
-
-
-@admin.register(Article)
-class ArticleWithCommentsAdmin(ArticleAdmin):
-    inlines = [*ArticleAdmin.inlines, CommentOfArticleInline]
+# The article's desk page lists its comments: this app adds its inline to the article's admin,
+# which knows nothing of comments.
+article_admin = admin.site.get_model_admin(Article)
+article_admin.inlines = [*article_admin.inlines, CommentOfArticleInline]

@@ -76,8 +76,9 @@ def _hit_in_database(key, previous_key, window_start):
     return hits, previous or 0
 
 
-def hit(action, visitor, *, limit, period):
-    """Count one attempt of the visitor at the action; tell whether it stays within the limit."""
+def allow(action, visitor, *, limit, period):
+    """Count one attempt of the visitor at the action; tell whether it is allowed (within the
+    limit over the last `period` seconds)."""
     now = timezone.now().timestamp()
     start = now - now % period
     key = f"throttle:{action}:{visitor}:{int(start)}"
@@ -86,7 +87,7 @@ def hit(action, visitor, *, limit, period):
     if settings.REDIS_URL:
         try:
             counts = _hit_in_cache(key, previous_key, period)
-        except Exception:  # Redis down: the database keeps counting, exactly
+        except ValueError:  # Redis down (the cache answers as a miss): the database counts
             counts = None
     if counts is None:
         counts = _hit_in_database(key, previous_key, dt.datetime.fromtimestamp(start, tz=dt.UTC))

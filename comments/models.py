@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, CurrentManager, Trashable, TrashQuerySet
+from pagecache.writes import InvalidatingModel, InvalidatingQuerySet
 
 
-class CommentQuerySet(TrashQuerySet):
+class CommentQuerySet(InvalidatingQuerySet, TrashQuerySet):
     def public(self):
         """Return what readers see: approved, not hidden by reports, not in the trash."""
         return self.filter(
@@ -35,7 +36,7 @@ class CommentQuerySet(TrashQuerySet):
         return self.filter(status=Comment.Status.APPROVED, hidden_at__isnull=False)
 
 
-class Comment(Trashable):
+class Comment(InvalidatingModel, Trashable):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting validation")
         APPROVED = "approved", _("Published")

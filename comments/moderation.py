@@ -4,8 +4,6 @@ Each function checks who may act, changes the comment, and writes an entry in it
 Sanctions against a commenter (pre-moderation, ban) are decided and revoked here too.
 """
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -13,7 +11,6 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from articles import pagecache
 from comments import antispam
 from comments.models import Comment, ModerationEvent, Report, Sanction
 from newsroom import formats
@@ -87,7 +84,6 @@ def _decide(comment, status, action, *, moderator, refusal_reason="", note=""):
     )
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now)
     _record(comment, action, actor=moderator, reason=note)
-    pagecache.changed(article_ids=[comment.article_id])  # its page and the comment counts
 
 
 def is_trusted(email):
@@ -156,7 +152,6 @@ def submit(article, *, display_name, email, text, request, flags=(), is_spam=Fal
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_at"])
         _record(comment, Action.AUTO_APPROVED)
-        pagecache.changed(article_ids=[article.pk])
     return comment, True
 
 
@@ -215,7 +210,6 @@ def hide(comment, *, moderator, note=""):
     comment.hidden_at = timezone.now()
     comment.save(update_fields=["hidden_at"])
     _record(comment, Action.HIDDEN, actor=moderator, reason=note)
-    pagecache.changed(article_ids=[comment.article_id])
 
 
 def describe(sanction):
@@ -285,7 +279,6 @@ def move_to_trash(comment, *, moderator, note=""):
     comment.deleted_by = moderator
     comment.save(update_fields=["deleted_at", "deleted_by"])
     _record(comment, Action.TRASHED, actor=moderator, reason=note)
-    pagecache.changed(article_ids=[comment.article_id])  # its page and the comment counts
 
 
 @transaction.atomic
@@ -297,7 +290,6 @@ def restore_from_trash(comment, *, moderator, note=""):
     comment.deleted_by = None
     comment.save(update_fields=["deleted_at", "deleted_by"])
     _record(comment, Action.UNTRASHED, actor=moderator, reason=note)
-    pagecache.changed(article_ids=[comment.article_id])
 
 
 @transaction.atomic
@@ -322,21 +314,4 @@ def report(comment, *, reporter_hash, reason, explanation=""):
         comment.hidden_at = timezone.now()
         comment.save(update_fields=["hidden_at"])
         _record(comment, Action.HIDDEN, reason=str(open_reports))
-        pagecache.changed(article_ids=[comment.article_id])
     return True
-
-
-def are_open(article):
-    """Tell whether readers may still comment: the article's switch, and its age."""
-    if not article.is_open_for_comments or article.published_at is None:
-        return False
-    closes = closing_time(article)
-    return closes is None or timezone.now() < closes
-
-
-def closing_time(article):
-    """Return when comments close by themselves, or None if they never do (or are closed)."""
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS  # 0: comments never close by themselves
-    if not days or not article.is_open_for_comments or article.published_at is None:
-        return None
-    return article.published_at + dt.timedelta(days=days)

@@ -60,14 +60,16 @@ def post_comment(request, pk):
     """Validate a reader's comment, store it as pending, and thank them (post/redirect/get)."""
     # The page's details (bylines, quotes, tags…) are loaded only to show the form's errors.
     article = get_object_or_404(Article.objects.published(), pk=pk)
-    if not moderation.are_open(article):
+    if not article.accepts_comments:
         messages.error(request, _("Comments are closed on this article."))
         return redirect(article)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _article_page_with_form(request, article, form)
     visitor = antispam.visitor_hash(request)
-    if not antispam.hit("comment", visitor, limit=settings.COMMENTS_RATE_LIMIT, period=TEN_MINUTES):
+    if not antispam.allow(
+        "comment", visitor, limit=settings.COMMENTS_RATE_LIMIT, period=TEN_MINUTES
+    ):
         return _too_many(request)
     data = form.cleaned_data
     flags, is_spam = _flags(data["text"])
@@ -108,7 +110,7 @@ def form_tokens(request):
 def write_comment(request, pk):
     """Show the comment form on a page of its own, for readers without JavaScript."""
     article = get_object_or_404(Article.objects.published(), pk=pk)
-    if not moderation.are_open(article):
+    if not article.accepts_comments:
         raise Http404
     return render(request, "comments/write.html", {"article": article, "form": CommentForm()})
 
@@ -139,7 +141,7 @@ def report_comment(request, pk):
                     )
         return redirect(back)
     visitor = antispam.visitor_hash(request)
-    if not antispam.hit("report", visitor, limit=settings.REPORTS_RATE_LIMIT, period=TEN_MINUTES):
+    if not antispam.allow("report", visitor, limit=settings.REPORTS_RATE_LIMIT, period=TEN_MINUTES):
         return _too_many(request)
     new = moderation.report(
         comment,

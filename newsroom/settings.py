@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "newsroom",
+    "pagecache",
     "articles",
     "comments",
 ]
@@ -53,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.pagecache.PageCacheMiddleware",  # a hit keeps the headers set below it (CSP…)
+    "pagecache.pages.PageCacheMiddleware",  # a hit keeps the headers set below it (CSP…)
     "newsroom.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.SiteLanguageMiddleware",
@@ -214,7 +215,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "newsroom.security.locked_out"
 AXES_VERBOSE = False
 
-# Whole pages cached for anonymous readers (articles/pagecache.py): seconds, 0 turns it off.
+# Whole pages cached for anonymous readers (pagecache/pages.py): seconds, 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # What pages tell a CDN (s-maxage); browsers always revalidate, cheaply, with the ETag.
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "60"))
@@ -223,6 +224,13 @@ PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "60"))
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400"))
 # Pages each process also keeps in memory (about 35 KB each), checked against the shared version.
 PAGE_CACHE_LOCAL_PAGES = int(os.environ.get("PAGE_CACHE_LOCAL_PAGES", "1000"))
+# Seconds each process trusts a version it read, while it hears of every change (0: read it from
+# Redis on every use).
+PAGE_CACHE_TRUST_SECONDS = float(os.environ.get("PAGE_CACHE_TRUST_SECONDS", "5"))
+# Article cards each process keeps rendered (articles/templatetags/site.py; 0: render each time).
+CARD_CACHE_SIZE = int(os.environ.get("CARD_CACHE_SIZE", "20000"))
+# When the next scheduled article goes public: no page or part is kept past it.
+PAGE_CACHE_NEXT_CHANGE = "articles.models.next_publication"
 
 # Popularity (see articles/popularity.py). Hourly view counters older than this are rolled up
 # into daily ones; rankings read the hourly ones, so keep more than the longest window (30 days).

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 
-from articles import pagecache
 from articles.models import Article, Author, Section, Speaker
+from newsroom.cache import clear_site_keys
+from pagecache.versions import versions
 
 
 def pytest_report_header(config):
@@ -34,9 +34,10 @@ def _fresh_cache():
 
 
 def clear_cache():
-    """Empty the cache, and the versions this process trusts: a cleared cache publishes nothing."""
-    cache.clear()
-    pagecache.versions.forget()
+    """Empty the suite's keys (never another site's), and the versions this process trusts: a
+    cleared cache publishes nothing."""
+    clear_site_keys()
+    versions.forget()
 
 
 @pytest.fixture(autouse=True)

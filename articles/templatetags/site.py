@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles import pagecache, popularity
+from articles import popularity
 from articles.feeds import as_text
 from articles.models import Article, Section
+from pagecache import parts
 
 register = template.Library()
 
@@ -61,7 +62,7 @@ def article_card(article, show_lede=False):
     )
 
 
-@functools.lru_cache(maxsize=20_000)
+@functools.lru_cache(maxsize=settings.CARD_CACHE_SIZE)
 def _card(pk, slug, kicker, headline, published_at, lede, section_slug, section_name, *_):
     # The language and the time zone, unused here, key the cache: the date is shown in them.
     article = Article(pk=pk, slug=slug, kicker=kicker, headline=headline, lede=lede or "")
@@ -74,9 +75,9 @@ def _card(pk, slug, kicker, headline, published_at, lede, section_slug, section_
 
 @register.simple_tag(takes_context=True)
 def rankings_box(context, section=None):
-    """Render the two rankings tabs, cached briefly as one fragment per language and section."""
-    version = pagecache.site_version()  # a change to the site refreshes the box at once
-    key = f"rankings-box:{version}:{get_language()}:{section.pk if section else 'all'}"
+    """Render the two rankings tabs, kept briefly as one part per language and section."""
+    # By the listings' version: a change to the site refreshes the box at once.
+    key = parts.listings_key("rankings-box", get_language(), section.pk if section else "all")
 
     def render():
         return render_to_string(
@@ -87,8 +88,5 @@ def rankings_box(context, section=None):
             },
         )
 
-    try:
-        html = cache.get_or_set(key, render, settings.RANKINGS_CACHE_SECONDS)
-    except Exception:  # cache down: render it, rather than no box at all
-        html = render()
+    html = cache.get_or_set(key, render, settings.RANKINGS_CACHE_SECONDS)
     return mark_safe(html)  # rendered by a template, which escaped it

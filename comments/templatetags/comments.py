@@ -1,6 +1,5 @@
 from django import template
 
-from comments import moderation
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment, Sanction
 
@@ -15,7 +14,7 @@ def comments_block(context, article):
         .filter(article=article)
         .only("pk", "display_name", "text", "submitted_at", "article_id")
     )
-    is_open = moderation.are_open(article)
+    is_open = article.accepts_comments
     return {
         "article": article,
         "comments": comments,

@@ -45,7 +45,7 @@ def test_scheduled_article_appears_at_its_time(client, section, editor, journali
         article.refresh_from_db()
         assert article.status == Article.Status.PUBLISHED
         assert article.published_at == PUBLICATION
-        assert article.is_scheduled()
+        assert article.state == Article.State.SCHEDULED
 
     with time_machine.travel(PUBLICATION - dt.timedelta(seconds=1), tick=False):
         assert not Article.objects.published().exists()

@@ -19,7 +19,7 @@ from django.db import connections
 from django.utils import timezone
 from PIL import Image
 
-from articles import publishing, rendering
+from articles import images, rendering
 from articles.models import Author, Byline, Organisation, Quote, Speaker
 from comments.models import Comment
 from tests.conftest import make_article
@@ -256,7 +256,7 @@ def readers_article(section):
     buffer = io.BytesIO()
     jpeg_file(buffer)
     article.lead_image.save("poles.jpg", ContentFile(buffer.getvalue()), save=True)
-    publishing.refresh_renditions(article)
+    images.refresh_renditions(article)
     article.tags.set(["Occitanie", "Toulouse", "Montpellier"])
     author = Author.objects.create(name="Léa Journaliste", slug="lea-journaliste")
     Byline.objects.create(article=article, author=author)

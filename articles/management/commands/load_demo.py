@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from articles import popularity, publishing, rendering
+from articles import images, popularity, publishing, rendering
 from articles.models import (
     Article,
     Author,
@@ -1105,7 +1105,7 @@ class Command(BaseCommand):
                 jpeg = ContentFile(draw_photo(photo))
                 article.lead_image.save(f"{spec['slug']}.jpg", jpeg, save=False)
                 article.save()
-                publishing.refresh_renditions(article)
+                images.refresh_renditions(article)
         if created:
             self.move_along(article, spec, creator, now)
 

@@ -1,0 +1,191 @@
+"""Whole pages for anonymous readers: kept with the versions of what they show.
+
+Each page is kept under its host, path, language and the query parameters it reads, with the
+versions it was made under: a listing under the listings' version, an article page under its
+article's and every article's (see versions.py). A change gives them new versions (see
+invalidation.py), so the next reader gets a fresh page at once, and old entries expire. A page is
+never kept past the next scheduled publication, so a scheduled article appears on time. Readers
+with a session or a pending message are never served from, nor stored in, this cache.
+
+Pages are shared through the cache (Redis), and each process also keeps the latest ones in
+memory (PAGE_CACHE_LOCAL_PAGES): with the versions it trusts, most hits cost no round trip.
+"""
+
+import functools
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils.http import http_date, quote_etag, urlencode
+
+from pagecache.parts import seconds_to_keep
+from pagecache.versions import EVERY_ARTICLE, LISTINGS, article_scope, versions
+
+ARTICLE_PAGE = "articles:detail"
+# The pages kept, each with the query parameters it reads and the values it takes as they are.
+# Any other parameter (utm_source…) is left out of the page's key, and a page rendered for it is
+# not kept; a parameter with another value (page=02) is served afresh, without the cache.
+PAGE_NUMBER = {"page": re.compile(r"[1-9][0-9]{0,5}")}
+LISTING_PAGES = {
+    "articles:home": {},
+    "articles:section": PAGE_NUMBER,
+    "articles:tag": PAGE_NUMBER,
+    "articles:author": PAGE_NUMBER,
+    "articles:speaker": PAGE_NUMBER,
+    "articles:archive_year": PAGE_NUMBER,
+    "articles:archive_month": PAGE_NUMBER,
+    "articles:rankings": {
+        "fenetre": re.compile(r"24h|7j|30j"),
+        "rubrique": re.compile(r"[-a-zA-Z0-9_]{1,80}"),
+    },
+}
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "X-Frame-Options",
+    "Content-Security-Policy",
+)
+
+
+@functools.lru_cache(maxsize=10_000)
+def _scope(path_info):
+    """Return the version scope of the page at this path and the query parameters it reads."""
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return None, None
+    if match.view_name in LISTING_PAGES:
+        return LISTINGS, LISTING_PAGES[match.view_name]
+    if match.view_name == ARTICLE_PAGE:
+        return article_scope(match.kwargs["pk"]), {}
+    return None, None
+
+
+def _query(request, parameters):
+    """Return the query string the page depends on, or None to bypass the cache, and whether a
+    page rendered for this request may be kept."""
+    kept, keep = [], True
+    for name, values in sorted(request.GET.lists()):
+        pattern = parameters.get(name)
+        if pattern is None:
+            keep = False  # not read by the page: the page without it is the same
+        elif len(values) == 1 and pattern.fullmatch(values[0]):
+            kept.append((name, values[0]))
+        else:
+            return None, False
+    return urlencode(kept), keep
+
+
+def _is_anonymous(request):
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _is_anonymous(request):
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+class LocalPages:
+    """The pages this process served last: a hit costs no read from the shared cache at all."""
+
+    def __init__(self, size):
+        self.size = size
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, version):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None or entry["version"] != version or entry["expires"] <= time.time():
+                return None
+            self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers from this process's memory, else the shared cache, else the view.
+
+    Either way the page's versions are checked first (see versions.py), so a change made through
+    any process is seen by the next reader of every process.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.local = LocalPages(settings.PAGE_CACHE_LOCAL_PAGES)
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        scope, parameters = _scope(request.path_info) if _is_anonymous(request) else (None, None)
+        if scope is None:
+            return self.get_response(request)
+        query, keep = _query(request, parameters)
+        if query is None:
+            return self.get_response(request)
+        # A host ALLOWED_HOSTS refuses gets its 400 here (DisallowedHost), cached page or not;
+        # each host has its own pages, which hold its own addresses.
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        path = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+        key = f"pagecache:page:{language}:{path}"
+        # An article page also shows sections, authors, speakers… whose changes refresh all.
+        version = (versions.get(scope), versions.get(EVERY_ARTICLE))
+        entry = self.local.get(key, version)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None and entry["version"] == version:
+                self.local.put(key, entry)
+            else:
+                entry = None  # none, or made before the last change
+        if entry is not None:
+            return self._respond(request, entry, hit=True)
+        response = self.get_response(request)
+        if not keep or response.status_code != 200 or response.cookies or response.streaming:
+            return response
+        if "private" in response.get("Cache-Control", "") or "no-store" in response.get(
+            "Cache-Control", ""
+        ):
+            return response
+        timeout = min(settings.PAGE_CACHE_SECONDS, seconds_to_keep())
+        entry = {
+            "version": version,
+            "expires": time.time() + timeout,
+            "content": response.content,
+            "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
+            "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+            "last_modified": http_date(),
+        }
+        if timeout >= 1:
+            cache.set(key, entry, timeout=int(timeout))
+            self.local.put(key, entry)
+        return self._respond(request, entry, hit=False)
+
+    def _respond(self, request, entry, *, hit):
+        etag = entry["etag"]
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(entry["content"])
+            for name, value in entry["headers"].items():
+                response[name] = value
+        response["ETag"] = etag
+        response["Last-Modified"] = entry["last_modified"]
+        # Browsers revalidate (a 304 thanks to the ETag); a CDN may keep the page briefly.
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PAGE_CACHE_CDN_SECONDS}"
+        response["Vary"] = "Cookie"
+        response["X-Page-Cache"] = "hit" if hit else "miss"
+        return response
