@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
 from articles.models import DailyViews, HourlyViews
@@ -92,46 +92,28 @@ def views_chart(series, *, headline, chart_id="views-chart"):
     for index, (day, views) in enumerate(series):
         height = PLOT_HEIGHT * views / peak if peak else 0
         bars.append(
-            (
-                f"{PLOT_LEFT + index * slot + slot * BAR_GAP / 2:.2f}",
-                f"{PLOT_BOTTOM - height:.2f}",
-                f"{slot * (1 - BAR_GAP):.2f}",
-                f"{height:.2f}",
-                gettext("%(day)s: %(views)s") % {"day": _day(day), "views": _views(views)},
-            )
+            {
+                "x": f"{PLOT_LEFT + index * slot + slot * BAR_GAP / 2:.2f}",
+                "y": f"{PLOT_BOTTOM - height:.2f}",
+                "width": f"{slot * (1 - BAR_GAP):.2f}",
+                "height": f"{height:.2f}",
+                "title": gettext("%(day)s: %(views)s") % {"day": _day(day), "views": _views(views)},
+            }
         )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="views-chart"'
-        ' viewBox="0 0 {width} {height}" role="img"'
-        ' aria-labelledby="{id}-title {id}-desc">'
-        '<title id="{id}-title">{summary}</title><desc id="{id}-desc">{description}</desc>'
-        '<text class="chart-title" x="0" y="16">{summary}</text>'
-        '<line class="grid" x1="{left}" y1="{top}" x2="{width}" y2="{top}"/>'
-        '<line class="axis" x1="{left}" y1="{bottom}" x2="{width}" y2="{bottom}"/>'
-        '<text class="scale" x="{label_x}" y="{top}" text-anchor="end"'
-        ' dominant-baseline="middle">{peak}</text>'
-        '<text class="scale" x="{label_x}" y="{bottom}" text-anchor="end"'
-        ' dominant-baseline="middle">0</text>'
-        '<g class="bars">{bars}</g>'
-        '<text class="day" x="{left}" y="{day_y}">{first}</text>'
-        '<text class="day" x="{width}" y="{day_y}" text-anchor="end">{last}</text>'
-        "</svg>",
-        width=WIDTH,
-        height=HEIGHT,
-        id=chart_id,
-        summary=summary,
-        description=description,
-        left=PLOT_LEFT,
-        top=PLOT_TOP,
-        bottom=PLOT_BOTTOM,
-        label_x=PLOT_LEFT - 6,
-        day_y=DAY_LABEL_Y,
-        peak=_number(peak),
-        bars=format_html_join(
-            "",
-            '<rect x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
-            bars,
-        ),
-        first=_day(first),
-        last=_day(last),
-    )
+    context = {
+        "id": chart_id,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": PLOT_LEFT,
+        "top": PLOT_TOP,
+        "bottom": PLOT_BOTTOM,
+        "label_x": PLOT_LEFT - 6,
+        "day_y": DAY_LABEL_Y,
+        "summary": summary,
+        "description": description,
+        "peak": _number(peak),
+        "bars": bars,
+        "first": _day(first),
+        "last": _day(last),
+    }
+    return render_to_string("admin/articles/article/views_chart.svg", context)

@@ -29,10 +29,6 @@ pytestmark = pytest.mark.django_db
 PULL_QUOTE = uuid.UUID("0b9c6a52-7d1e-4f0a-8c3b-5e2d1f4a6b70")
 
 
-def test_the_corpus_is_large_enough():
-    assert len(VECTORS) >= 63
-
-
 def post_everything(client, text, n):
     """Create a section, author, organisation, speaker and article through the desk."""
     short = text[:80]

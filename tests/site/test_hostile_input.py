@@ -14,10 +14,6 @@ from tests.xss import VECTORS, live_payloads
 pytestmark = pytest.mark.django_db
 
 
-def test_the_corpus_has_at_least_fifty_payloads():
-    assert len(VECTORS) >= 50
-
-
 def test_hostile_input_everywhere_a_reader_can_type(client, article, moderator, settings, figures):
     settings.COMMENTS_RATE_LIMIT = settings.REPORTS_RATE_LIMIT = 10_000
     published = Comment.objects.create(
