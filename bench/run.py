@@ -96,6 +96,19 @@ DATABASE = "newsroom_bench"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 KEY_PREFIX = "bench"
 CACHE_MODES = {"off": "0", "on": "300"}
+# --layers: each cache layer turned off alone, in the mode where it works, on the pages it serves
+# (pagecache/__init__.py names them): what each earns is its pages' rate with it, over without.
+LAYERS = [
+    ("pages in each process's memory", {"PAGE_CACHE_LOCAL_PAGES": "0"}, "on",
+     ["home page", "article pages"]),
+    ("versions trusted without a round trip", {"PAGE_CACHE_TRUST_SECONDS": "0"}, "on",
+     ["home page", "article pages"]),
+    ("parts of pages", {"FRAGMENT_CACHE_SECONDS": "0"}, "off",
+     ["home page", "section page", "article pages"]),
+    ("cards rendered once per process", {"CARD_CACHE_SIZE": "0"}, "off",
+     ["home page", "section page"]),
+    ("rankings box", {"RANKINGS_CACHE_SECONDS": "0"}, "off", ["home page", "article pages"]),
+]  # fmt: skip
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 ARTICLE_PAGES, OPEN_ARTICLES, SIZE_SAMPLE = 1_000, 100, 40
 SECTION = f"/rubriques/{slugify(dataset.SECTIONS[0])}/"
@@ -147,10 +160,24 @@ def main():
             if mode == "off":
                 results.append(measure_pages(server, "static baseline (start)", "-", data, options))
             results += measure_cases(server, mode, data, env, options, checks)
-            if mode == "on":
-                results.append(measure_pages(server, "static baseline (end)", "-", data, options))
             server.stop()
             server = None
+        layers = []
+        for name, off, mode, cases in LAYERS if options.layers else []:
+            clear_redis()
+            settings_off = {"PAGE_CACHE_SECONDS": CACHE_MODES[mode], **off}
+            server = Server(env | settings_off, work / f"gunicorn-{next(iter(off))}.log")
+            server.start()
+            for case in cases:
+                result = measure_pages(server, case, mode, data, options)
+                layers.append({"layer": name, "setting": off, **result})
+            server.stop()
+            server = None
+        server = Server(env | {"PAGE_CACHE_SECONDS": CACHE_MODES["on"]}, work / "gunicorn-end.log")
+        server.start()
+        results.append(measure_pages(server, "static baseline (end)", "-", data, options))
+        server.stop()
+        server = None
     except KeyboardInterrupt:
         say("Interrupted: stopping what was started.")
         raise SystemExit(130) from None
@@ -159,7 +186,7 @@ def main():
     loads = (load, os.getloadavg()[0])
     report = format_report(
         results, checks, built, page, headers, options, time.monotonic() - started, loads
-    )
+    ) + format_layers(layers, results)
     print(report)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(report)
@@ -204,6 +231,11 @@ def parse_arguments():
         help="at most this long to put the article pages in the page cache before measuring it",
     )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DATABASE} at the end")
+    parser.add_argument(
+        "--layers",
+        action="store_true",
+        help="also measure each cache layer turned off alone (about 8 minutes more)",
+    )
     parser.add_argument(
         "--reuse-db", action="store_true", help=f"measure {DATABASE} as left by --keep-db"
     )
@@ -806,6 +838,34 @@ def format_report(results, checks, built, page, headers, options, seconds, loads
         "",
     ]
     return "\n".join(lines)
+
+
+def format_layers(layers, results):
+    """Return the table of what each cache layer earns on its pages: rate with it, without it."""
+    if not layers:
+        return ""
+    baseline = statistics.mean(r["rps"] for r in results if r["case"].startswith("static"))
+    with_all = {(r["case"], r["cache"]): r for r in results}
+    lines = [
+        "",
+        "## What each cache layer earns",
+        "",
+        "Each layer turned off alone (its setting), in the mode where it works (page cache on or "
+        'off), on the pages it serves; "with" is the same page in the main table above.',
+        "",
+        "| layer | setting | page | page cache | with: req/s | without: req/s | × baseline "
+        "without | p99 ms without | earns |",
+        "|---|---|---|---|--:|--:|--:|--:|--:|",
+    ]
+    for row in layers:
+        full = with_all[(row["case"], row["cache"])]
+        setting = ", ".join(f"{k}={v}" for k, v in row["setting"].items())
+        lines.append(
+            f"| {row['layer']} | {setting} | {row['case']} | {row['cache']} | {full['rps']:,.0f} "
+            f"| {row['rps']:,.0f} | {row['rps'] / baseline:.3f} | {row['p99']:.1f} "
+            f"| {full['rps'] / row['rps'] - 1:+.0%} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -143,7 +143,7 @@ class PageCacheMiddleware:
         path = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
         key = f"pagecache:page:{language}:{path}"
         # An article page also shows sections, authors, speakers… whose changes refresh all.
-        version = (versions.get(scope), versions.get(EVERY_ARTICLE))
+        version = tuple(versions.get_many([scope, EVERY_ARTICLE]))
         entry = self.local.get(key, version)
         if entry is None:
             entry = cache.get(key)

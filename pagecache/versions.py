@@ -75,16 +75,21 @@ class Versions:
         self.lock = threading.Lock()
 
     def get(self, scope):
+        return self.get_many([scope])[0]
+
+    def get_many(self, scopes):
+        """Return the versions of these scopes, reading the channel once for all of them."""
         with self.lock:
-            if self._listening():
+            if not self._listening():
+                return [_read(scope) for scope in scopes]
+            now, found = time.monotonic(), []
+            for scope in scopes:
                 known = self.known.get(scope)
-                if known is not None and known[1] > time.monotonic():
-                    return known[0]
-                current = _read(scope)
-                trust = settings.PAGE_CACHE_TRUST_SECONDS
-                self.known[scope] = (current, time.monotonic() + trust)
-                return current
-        return _read(scope)
+                if known is None or known[1] <= now:
+                    known = (_read(scope), now + settings.PAGE_CACHE_TRUST_SECONDS)
+                    self.known[scope] = known
+                found.append(known[0])
+            return found
 
     def forget(self, scopes=None):
         with self.lock:
