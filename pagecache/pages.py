@@ -70,6 +70,8 @@ def _scope(path_info):
 def _query(request, parameters):
     """Return the query string the page depends on, or None to bypass the cache, and whether a
     page rendered for this request may be kept."""
+    if not request.META.get("QUERY_STRING"):
+        return "", True
     kept, keep = [], True
     for name, values in sorted(request.GET.lists()):
         pattern = parameters.get(name)
@@ -80,11 +82,6 @@ def _query(request, parameters):
         else:
             return None, False
     return urlencode(kept), keep
-
-
-def _is_anonymous(request):
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
 def _is_anonymous(request):
@@ -161,13 +158,20 @@ class PageCacheMiddleware:
         ):
             return response
         timeout = min(settings.PAGE_CACHE_SECONDS, seconds_to_keep())
+        headers = {h: response[h] for h in KEPT_HEADERS if h in response}
         entry = {
             "version": version,
             "expires": time.time() + timeout,
             "content": response.content,
-            "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
-            "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
-            "last_modified": http_date(),
+            # The headers of every answer from the cache, made once: a hit only copies them.
+            "headers": headers
+            | {
+                "ETag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+                "Last-Modified": http_date(),
+                # Browsers revalidate (a 304 thanks to the ETag); a CDN may keep it briefly.
+                "Cache-Control": f"public, max-age=0, s-maxage={settings.PAGE_CACHE_CDN_SECONDS}",
+                "Vary": "Cookie",
+            },
         }
         if timeout >= 1:
             cache.set(key, entry, timeout=int(timeout))
@@ -175,17 +179,12 @@ class PageCacheMiddleware:
         return self._respond(request, entry, hit=False)
 
     def _respond(self, request, entry, *, hit):
-        etag = entry["etag"]
-        if etag in request.headers.get("If-None-Match", ""):
+        headers = entry["headers"]
+        if headers["ETag"] in request.META.get("HTTP_IF_NONE_MATCH", ""):
             response = HttpResponseNotModified()
+            for name in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
+                response[name] = headers[name]
         else:
-            response = HttpResponse(entry["content"])
-            for name, value in entry["headers"].items():
-                response[name] = value
-        response["ETag"] = etag
-        response["Last-Modified"] = entry["last_modified"]
-        # Browsers revalidate (a 304 thanks to the ETag); a CDN may keep the page briefly.
-        response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PAGE_CACHE_CDN_SECONDS}"
-        response["Vary"] = "Cookie"
+            response = HttpResponse(entry["content"], headers=headers)
         response["X-Page-Cache"] = "hit" if hit else "miss"
         return response
