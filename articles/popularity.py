@@ -131,6 +131,12 @@ return redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
 """
 
 
+@functools.cache
+def _count_once(client):
+    """COUNT_ONCE as a script Redis keeps: each beacon sends its digest, not its text."""
+    return client.register_script(COUNT_ONCE)
+
+
 def _budget_keys(request, article_id):
     """Return today's keys of the address's budget and of its cap on this article."""
     address = client_address(request)
@@ -170,20 +176,19 @@ def count_view(request, article_id):
     hour = hour_of(now)
     if settings.REDIS_URL:
         try:
+            client = redis_client()
+            keys = [seen_key, budget_key, cap_key, PENDING]
             return bool(
-                redis_client().eval(
-                    COUNT_ONCE,
-                    4,
-                    cache.make_key(seen_key),
-                    cache.make_key(budget_key),
-                    cache.make_key(cap_key),
-                    cache.make_key(PENDING),
-                    DEDUPE_SECONDS,
-                    f"{article_id}:{int(hour.timestamp())}",
-                    int(now.timestamp() * 1000),
-                    settings.VIEWS_PER_ADDRESS_PER_MINUTE,
-                    settings.VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY,
-                    uuid.uuid4().hex,
+                _count_once(client)(
+                    keys=[cache.make_key(key) for key in keys],
+                    args=[
+                        DEDUPE_SECONDS,
+                        f"{article_id}:{int(hour.timestamp())}",
+                        int(now.timestamp() * 1000),
+                        settings.VIEWS_PER_ADDRESS_PER_MINUTE,
+                        settings.VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY,
+                        uuid.uuid4().hex,
+                    ],
                 )
             )
         except Exception as error:  # Redis down: the database counts (without dedupe or budget)

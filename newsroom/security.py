@@ -37,6 +37,11 @@ PERMISSIONS_POLICY = ", ".join(
 class SiteCSPMiddleware(CSPMiddleware):
     """Send the desk's policy under /desk/ (the admin and its editor need inline code)."""
 
+    def process_response(self, request, response):
+        if getattr(response, "_csp_exempt", False):  # django-csp would build the policy anyway
+            return response
+        return super().process_response(request, response)
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith("/desk/"):
