@@ -2,21 +2,26 @@
 
 Privacy: a visitor is a keyed hash of address, browser and article under a salt that changes
 every day; nothing identifying is stored, and it only lives 30 minutes in the cache to dedupe.
-Exactness: with Redis, each view is one HINCRBY; `manage.py flush_views` moves the counts to the
-database in batches applied exactly once. Without Redis, each view is one atomic upsert.
+Exactness: with Redis, each view is one HINCRBY, sent in batches by each process (ViewSender);
+`manage.py flush_views` moves the counts to the database in batches applied exactly once.
+Without Redis, each view is one atomic upsert.
 Views a script cannot buy: a beacon counts only when the browser says it comes from the site's own
 page, and one address adds at most VIEWS_PER_ADDRESS_PER_MINUTE views a minute (over any 60
 seconds) and VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY to one article a day, whatever browser names it
 gives. A reader reads far fewer; an office behind one address rarely reaches them.
 """
 
+import atexit
+import collections
 import contextlib
 import datetime as dt
 import functools
 import hashlib
 import hmac
+import os
 import re
 import threading
+import time
 import uuid
 from urllib.parse import urlsplit
 
@@ -47,6 +52,7 @@ BOTS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1024)  # readers' browsers say the same few things
 def is_bot(user_agent):
     return not user_agent or bool(BOTS.search(user_agent))
 
@@ -61,9 +67,15 @@ def _keyed(*parts):
     return hmac.new(salt, "|".join(map(str, parts)).encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def visitor_key(request, article_id):
-    """Return today's key for this reader and article; it cannot be traced back to either."""
-    return _keyed(client_address(request), request.headers.get("User-Agent", ""), article_id)
+def visitor_keys(request, article_id):
+    """Return today's keys of this reader's view of the article, of its address's budget and of
+    its address's cap on the article: none can be traced back to the reader or the article."""
+    address, agent = client_address(request), request.headers.get("User-Agent", "")
+    return (
+        f"viewed:{_keyed(address, agent, article_id)}",
+        f"views:budget:{_keyed(address)}",
+        f"views:cap:{_keyed(address, article_id)}",
+    )
 
 
 def is_from_the_site(request):
@@ -137,12 +149,6 @@ def _count_once(client):
     return client.register_script(COUNT_ONCE)
 
 
-def _budget_keys(request, article_id):
-    """Return today's keys of the address's budget and of its cap on this article."""
-    address = client_address(request)
-    return f"views:budget:{_keyed(address)}", f"views:cap:{_keyed(address, article_id)}"
-
-
 # Without Redis, the cache is this process's memory: a lock makes each check and count one step.
 _budget_lock = threading.Lock()
 
@@ -165,46 +171,131 @@ def _within_budget_in_cache(budget_key, cap_key, now):
 def count_view(request, article_id):
     """Count one view of a published article by this reader, unless it is a bot or a repeat.
 
-    Return whether the view was counted. With Redis, it is buffered, and whether the article is
-    published is checked when the buffer is flushed; without, it is checked at once.
+    With Redis, the view goes to this process's `sender`, which has Redis check it (repeat,
+    budget, cap) and buffer it; whether the article is published is checked when the buffer is
+    flushed. Without Redis, or while it fails, the view is checked and counted at once.
     """
     if is_bot(request.headers.get("User-Agent", "")) or not is_from_the_site(request):
-        return False
-    seen_key = f"viewed:{visitor_key(request, article_id)}"
-    budget_key, cap_key = _budget_keys(request, article_id)
+        return
+    seen_key, budget_key, cap_key = visitor_keys(request, article_id)
     now = timezone.now()
-    hour = hour_of(now)
-    if settings.REDIS_URL:
-        try:
-            client = redis_client()
-            keys = [seen_key, budget_key, cap_key, PENDING]
-            return bool(
-                _count_once(client)(
-                    keys=[cache.make_key(key) for key in keys],
-                    args=[
-                        DEDUPE_SECONDS,
-                        f"{article_id}:{int(hour.timestamp())}",
-                        int(now.timestamp() * 1000),
-                        settings.VIEWS_PER_ADDRESS_PER_MINUTE,
-                        settings.VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY,
-                        uuid.uuid4().hex,
-                    ],
-                )
-            )
-        except Exception as error:  # Redis down: the database counts (without dedupe or budget)
-            report_unreachable(error)
-    else:
+    field = f"{article_id}:{int(hour_of(now).timestamp())}"
+    if settings.REDIS_URL and not sender.failing():
+        keys = [cache.make_key(key) for key in (seen_key, budget_key, cap_key, PENDING)]
+        sender.add((keys, [DEDUPE_SECONDS, field, int(now.timestamp() * 1000), uuid.uuid4().hex]))
+        return
+    if not settings.REDIS_URL:
         with contextlib.suppress(Exception):  # cache down: count rather than lose the view
             if cache.get(seen_key) or not _within_budget_in_cache(
                 budget_key, cap_key, now.timestamp()
             ):
-                return False
+                return
             if not cache.add(seen_key, 1, timeout=DEDUPE_SECONDS):
-                return False  # the same reader's beacon, counted meanwhile
-    if not Article.objects.published().filter(pk=article_id).exists():
-        return False
-    add_views({(article_id, hour): 1})
-    return True
+                return  # the same reader's beacon, counted meanwhile
+    _count_in_database([field])  # Redis down: without dedupe or budget
+
+
+class ViewSender:
+    """The views this process has yet to give Redis: a beacon does not wait for a round trip.
+
+    Each view joins a list, and a thread of the process sends the list in one pipeline
+    LINGER_SECONDS after its first view: under load, one round trip carries tens of views, each
+    still checked and counted by COUNT_ONCE, atomically and in order, at the time the reader
+    sent it. What waits is sent at exit, and by `flush` before it moves the buffer to the
+    database; a process killed outright loses the views of its last LINGER_SECONDS. When Redis
+    fails, the views it did not take are counted in the database by the next request (the
+    thread keeps off the database), and views are counted there directly for RETRY_SECONDS.
+    """
+
+    LINGER_SECONDS = 0.05
+    RETRY_SECONDS = 5.0
+
+    def __init__(self):
+        self.waiting, self.refused = [], []
+        self.ready = threading.Condition()
+        self.sending = threading.Lock()  # one list on its way at a time
+        self.failed_at = -self.RETRY_SECONDS
+        self.pid = None
+
+    def add(self, view):
+        with self.ready:
+            self.waiting.append(view)
+            if self.pid != os.getpid():  # this process's first view (a fork inherits no thread)
+                self.pid = os.getpid()
+                threading.Thread(target=self._run, name="view-sender", daemon=True).start()
+                atexit.register(self.send)
+            if len(self.waiting) == 1:
+                self.ready.notify()
+
+    def failing(self):
+        if self.refused:
+            self.send()  # counts the views Redis refused, in the database, from this thread
+        return time.monotonic() - self.failed_at < self.RETRY_SECONDS
+
+    def send(self):
+        """Send the views waiting; return once Redis, or else the database, has counted them."""
+        with self.sending:
+            with self.ready:
+                views, self.waiting = self.waiting, []
+            refused, self.refused = self.refused + self._send(views), []
+        if refused:
+            _count_in_database([field for _, (_, field, _, _) in refused])
+
+    def discard(self):
+        """Drop what waits and forget that Redis failed (tests start each from nothing)."""
+        with self.sending, self.ready:
+            self.waiting, self.refused = [], []
+            self.failed_at = -self.RETRY_SECONDS
+
+    def _run(self):
+        while True:
+            with self.ready:
+                self.ready.wait_for(lambda: self.waiting)
+            time.sleep(self.LINGER_SECONDS)  # the views of the next few milliseconds join them
+            with self.sending:
+                with self.ready:
+                    views, self.waiting = self.waiting, []
+                self.refused += self._send(views)
+
+    def _send(self, views):
+        """Give Redis these views; return those it could not take."""
+        if not views:
+            return []
+        limits = [
+            settings.VIEWS_PER_ADDRESS_PER_MINUTE,
+            settings.VIEWS_PER_ADDRESS_PER_ARTICLE_PER_DAY,
+        ]
+        try:  # a raw Redis call: the cache's own failure policy does not cover it
+            client = redis_client()
+            script, pipeline = _count_once(client), client.pipeline(transaction=False)
+            for keys, (seconds, field, now, view_id) in views:
+                script(keys=keys, args=[seconds, field, now, *limits, view_id], client=pipeline)
+            pipeline.execute()
+        except Exception as error:
+            report_unreachable(error)
+            self.failed_at = time.monotonic()
+            return views
+        return []
+
+
+sender = ViewSender()
+
+
+def _count_in_database(fields):
+    """Add these views ("<article id>:<hour's timestamp>" each) of published articles."""
+    counts = collections.Counter(_view_of(field) for field in fields)
+    published = set(
+        Article.objects.published()
+        .filter(pk__in={article_id for article_id, _ in counts})
+        .values_list("pk", flat=True)
+    )
+    add_views({view: n for view, n in counts.items() if view[0] in published})
+
+
+def _view_of(field):
+    """Return (article id, hour) from a buffer's field, "<article id>:<hour's timestamp>"."""
+    article_id, timestamp = field.split(":")
+    return int(article_id), dt.datetime.fromtimestamp(int(timestamp), tz=dt.UTC)
 
 
 def _apply_batch(client, batch_key):
@@ -212,9 +303,7 @@ def _apply_batch(client, batch_key):
     batch_id = batch_key.rsplit(":", 1)[1]
     counts = {}
     for field, views in client.hgetall(batch_key).items():
-        article_id, timestamp = field.decode().split(":")
-        hour = dt.datetime.fromtimestamp(int(timestamp), tz=dt.UTC)
-        counts[(int(article_id), hour)] = int(views)
+        counts[_view_of(field.decode())] = int(views)
     published = set(
         Article.objects.published()
         .filter(pk__in={a for a, _ in counts})
@@ -231,9 +320,14 @@ def _apply_batch(client, batch_key):
 
 
 def flush():
-    """Move the view counts buffered in Redis to the database; return how many views moved."""
+    """Move the view counts buffered in Redis to the database; return how many views moved.
+
+    The views this process has yet to send (see ViewSender) are sent first; other processes
+    send theirs within milliseconds.
+    """
     if not settings.REDIS_URL:
         return 0
+    sender.send()
     client = redis_client()
     moved = 0
     for leftover in client.scan_iter(cache.make_key(f"{BATCH}*")):  # from a run that was killed

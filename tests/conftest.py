@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
+from articles import popularity
 from articles.models import Article, Author, Section, Speaker
 from newsroom.cache import clear_site_keys
 from pagecache.versions import versions
@@ -34,8 +35,9 @@ def _fresh_cache():
 
 
 def clear_cache():
-    """Empty the suite's keys (never another site's), and the versions this process trusts: a
-    cleared cache publishes nothing."""
+    """Empty the suite's keys (never another site's), the versions this process trusts (a
+    cleared cache publishes nothing) and the views it has yet to send."""
+    popularity.sender.discard()
     clear_site_keys()
     versions.forget()
 
