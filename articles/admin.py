@@ -659,6 +659,12 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = None  # Django's: the trash replaces reversion's "recover deleted"
+
+    def reversion_register(self, model, **options):
+        if model is Article:  # PostgreSQL writes it from the text: no history of its own
+            options["exclude"] = ["search_document"]
+        super().reversion_register(model, **options)
+
     actions = [
         "submit_selected",
         "publish_selected",

@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -350,6 +351,9 @@ class Article(InvalidatingModel, Trashable):
         editable=False,
         related_name="+",
     )
+    # The words readers search, weighted (headline, then kicker and lede, then body): written by
+    # PostgreSQL itself whenever the text is (migration 0009's trigger); empty on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
     # Changes on every save from the desk; a form carrying an older token is refused.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

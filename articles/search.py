@@ -5,12 +5,8 @@ import secrets
 from html import unescape
 from typing import NamedTuple
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import F, Func, Q, TextField, Value
@@ -26,7 +22,8 @@ from articles.views import with_card_details
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
 EXCERPT_WORDS = 35
-# French stemming that ignores accents; created on PostgreSQL by migration 0003_search_index.
+# French stemming that ignores accents; created on PostgreSQL by migration 0003_search_index,
+# and used by the trigger of migration 0009 that keeps each article's search document.
 SEARCH_CONFIG = "french_unaccent"
 # An HTML tag, attribute values included, as the sanitised body stores it.
 TAG_PATTERN = r"""<("[^"]*"|'[^']*'|[^'">])*>"""
@@ -87,20 +84,20 @@ def matching_articles(query, markers):
     return with_card_details(articles).defer(None)  # the excerpt is cut from the body
 
 
-def search_vector():
-    """Return the weighted document; the GIN index of migration 0003 is on this exact expression."""
-    # PostgreSQL's parser skips HTML tags, so the body is indexed as stored.
-    return (
-        SearchVector("headline", config=SEARCH_CONFIG, weight="A")
-        + SearchVector("kicker", "lede", config=SEARCH_CONFIG, weight="B")
-        + SearchVector("body", config=SEARCH_CONFIG, weight="C")
-    )
-
-
 def full_text_matches(query, markers):
-    """Rank matches by relevance then recency, each with a raw `search_excerpt`."""
+    """Rank matches by relevance then recency, each with a raw `search_excerpt`.
+
+    Matches are found and ranked on each article's stored document (migration 0009), never by
+    parsing bodies; a word in thousands of articles ranks its SEARCH_CANDIDATES newest matches. The
+    excerpt is made for the page shown only.
+    """
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    vector = search_vector()
+    candidates = (
+        Article.objects.published()
+        .filter(search_document=search_query)
+        .order_by("-published_at", "-pk")
+        .values("pk")[: settings.SEARCH_CANDIDATES]
+    )
     plain_body = Func(
         F("body"),
         Value(TAG_PATTERN),
@@ -111,9 +108,8 @@ def full_text_matches(query, markers):
     )
     lede_as_html = Replace("lede", Value("&"), Value("&amp;"), output_field=TextField())
     return (
-        Article.objects.published()
-        .alias(document=vector, rank=SearchRank(vector, search_query))
-        .filter(document=search_query)
+        Article.objects.filter(pk__in=candidates)
+        .alias(rank=SearchRank(F("search_document"), search_query))
         .annotate(
             search_excerpt=SearchHeadline(
                 Concat(lede_as_html, Value(" "), plain_body, output_field=TextField()),

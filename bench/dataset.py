@@ -333,7 +333,7 @@ def _articles(cursor, writer, *, count, days, people, now):
     # The search index is built once after the load rather than row by row: several times faster.
     cursor.execute(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'articles_article' "
-        "AND indexname = 'article_search_idx'"
+        "AND indexname = 'article_search_document_idx'"
     )
     search_indexes = cursor.fetchall()
     for name, _definition in search_indexes:

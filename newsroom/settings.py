@@ -232,6 +232,9 @@ CARD_CACHE_SIZE = int(os.environ.get("CARD_CACHE_SIZE", "20000"))
 # When the next scheduled article goes public: no page or part is kept past it.
 PAGE_CACHE_NEXT_CHANGE = "articles.models.next_publication"
 
+# Search (articles/search.py): a word found in more articles than this ranks the newest of them.
+SEARCH_CANDIDATES = int(os.environ.get("SEARCH_CANDIDATES", "1000"))
+
 # Popularity (see articles/popularity.py). Hourly view counters older than this are rolled up
 # into daily ones; rankings read the hourly ones, so keep more than the longest window (30 days).
 VIEWS_HOURLY_DAYS = int(os.environ.get("VIEWS_HOURLY_DAYS", "35"))

@@ -16,7 +16,6 @@ from articles.search import (
     SEARCH_CONFIG,
     Markers,
     render_excerpt,
-    search_vector,
 )
 from tests.conftest import make_article
 from tests.xss import VECTORS, live_payloads
@@ -136,16 +135,46 @@ def test_french_stemming_and_missing_accents_still_find_the_article(client, sect
 
 
 @only_on_postgresql
-def test_the_full_text_filter_can_use_the_index_of_migration_0003(section):
+def test_the_full_text_filter_uses_the_stored_documents_index(section):
     make_article(section, slug="a", headline="Numérique")
     query = SearchQuery("numérique", config=SEARCH_CONFIG, search_type="websearch")
-    matches = Article.objects.alias(document=search_vector()).filter(document=query)
+    matches = Article.objects.filter(search_document=query)
     sql, params = matches.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "article_search_idx" in plan, plan
+    assert "article_search_document_idx" in plan, plan
+
+
+@only_on_postgresql
+def test_the_stored_document_follows_the_text_by_every_path_of_writing(client, section):
+    article = make_article(section, slug="a", headline="Le conseil vote", body="<p>Rien.</p>")
+    Article.objects.filter(pk=article.pk).update(body="<p>Les zèbres du zoo.</p>")
+    assert found(client, "zebres") == ["Le conseil vote"]
+    article.refresh_from_db()
+    article.headline = "Le conseil départemental"
+    article.save()
+    assert found(client, "departemental") == ["Le conseil départemental"]
+    assert found(client, "vote") == []
+    Article.objects.bulk_create([Article(section=section, slug="b", headline="Les castors")])
+    Article.objects.filter(slug="b").update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
+    assert found(client, "castor") == ["Les castors"]
+
+
+@only_on_postgresql
+def test_a_word_in_more_articles_than_the_candidates_ranks_the_newest(client, section, settings):
+    for day in range(5):
+        make_article(
+            section,
+            slug=f"s{day}",
+            headline=f"Séance {day}",
+            published_at=timezone.now() - dt.timedelta(days=day),
+        )
+    settings.SEARCH_CANDIDATES = 3
+    assert sorted(found(client, "seance")) == ["Séance 0", "Séance 1", "Séance 2"]
 
 
 @only_on_postgresql
