@@ -99,7 +99,7 @@ CACHE_MODES = {"off": "0", "on": "300"}
 # --layers: each cache layer turned off alone, in the mode where it works, on the pages it serves
 # (pagecache/__init__.py names them): what each earns is its pages' rate with it, over without.
 LAYERS = [
-    ("pages in each process's memory", {"PAGE_CACHE_LOCAL_PAGES": "0"}, "on",
+    ("pages in each process's memory", {"PAGE_CACHE_LOCAL_MEGABYTES": "0"}, "on",
      ["home page", "article pages"]),
     ("versions trusted without a round trip", {"PAGE_CACHE_TRUST_SECONDS": "0"}, "on",
      ["home page", "article pages"]),

@@ -11,7 +11,7 @@ Where to look:
   too; parts.py: parts of pages (an article's own part, "read also", the home page's lists, the
   rankings box, the menu), for the readers the whole-page cache does not serve.
 
-Each layer has a setting that turns it off (PAGE_CACHE_SECONDS, PAGE_CACHE_LOCAL_PAGES,
+Each layer has a setting that turns it off (PAGE_CACHE_SECONDS, PAGE_CACHE_LOCAL_MEGABYTES,
 FRAGMENT_CACHE_SECONDS); the README gives what each earns. When the cache is down, it answers as a
 miss (newsroom/cache.py): pages are rendered afresh, and nothing is kept.
 """

@@ -8,7 +8,7 @@ never kept past the next scheduled publication, so a scheduled article appears o
 with a session or a pending message are never served from, nor stored in, this cache.
 
 Pages are shared through the cache (Redis), and each process also keeps the latest ones in
-memory (PAGE_CACHE_LOCAL_PAGES): with the versions it trusts, most hits cost no round trip.
+memory (PAGE_CACHE_LOCAL_MEGABYTES): with the versions it trusts, most hits cost no round trip.
 """
 
 import functools
@@ -90,11 +90,13 @@ def _is_anonymous(request):
 
 
 class LocalPages:
-    """The pages this process served last: a hit costs no read from the shared cache at all."""
+    """The pages this process served last, up to a number of bytes: a hit costs no read from the
+    shared cache at all. Sized by bytes, not pages, so that short and long pages alike fill it."""
 
-    def __init__(self, size):
-        self.size = size
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
         self.pages = OrderedDict()
+        self.bytes = 0
         self.lock = threading.Lock()
 
     def get(self, key, version):
@@ -106,11 +108,18 @@ class LocalPages:
             return entry
 
     def put(self, key, entry):
+        size = len(entry["content"])
         with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.bytes -= len(old["content"])
+            if not 0 < size <= self.max_bytes:
+                return
             self.pages[key] = entry
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, dropped = self.pages.popitem(last=False)
+                self.bytes -= len(dropped["content"])
 
 
 class PageCacheMiddleware:
@@ -122,7 +131,7 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.local = LocalPages(settings.PAGE_CACHE_LOCAL_PAGES)
+        self.local = LocalPages(int(settings.PAGE_CACHE_LOCAL_MEGABYTES * 1024 * 1024))
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):

@@ -13,6 +13,7 @@ from articles import publishing
 from articles.models import Article
 from comments import moderation
 from comments.models import Comment
+from pagecache.pages import LocalPages
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +218,18 @@ def test_a_page_number_written_another_way_is_served_afresh_and_not_kept(section
     for other in ("002", "2&page=2", "02"):
         response = get(f"{url}?page={other}")
         assert "X-Page-Cache" not in response, other
+
+
+def test_each_process_keeps_pages_up_to_its_size_in_bytes_the_latest_read_first():
+    pages = LocalPages(max_bytes=100)
+    entry = {"version": 1, "expires": time.time() + 60}
+    for key, size in (("a", 40), ("b", 40), ("c", 10)):
+        pages.put(key, entry | {"content": b"x" * size})
+    assert pages.get("a", 1) is not None  # read last: kept before b
+    pages.put("d", entry | {"content": b"x" * 40})
+    assert [key for key in "abcd" if pages.get(key, 1)] == ["a", "c", "d"]
+    assert pages.bytes == 90
+    pages.put("huge", entry | {"content": b"x" * 101})  # larger than the whole: not kept
+    pages.put("a", entry | {"content": b"x" * 5})  # a new version of a page replaces it
+    assert pages.get("huge", 1) is None and pages.bytes == 55
+    assert pages.get("a", 2) is None  # made under other versions: not served
