@@ -44,15 +44,6 @@ DROP_TRIGGER = [
 ]
 
 
-def run_on_postgresql(*statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("articles", "0008_quote_markers")]
 
@@ -62,5 +53,7 @@ class Migration(migrations.Migration):
             name="search_document",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(run_on_postgresql(*CREATE_TRIGGER), run_on_postgresql(*DROP_TRIGGER)),
+        migrations.RunPython(
+            EARLIER.run_on_postgresql(*CREATE_TRIGGER), EARLIER.run_on_postgresql(*DROP_TRIGGER)
+        ),
     ]
