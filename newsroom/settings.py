@@ -50,11 +50,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "newsroom.security.PermissionsPolicyMiddleware",  # above the page cache: hits get it too
-    "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RefuseNulMiddleware",
+    # A hit is answered before the other middlewares, with the headers they gave the page
+    # (security, CSP, Permissions-Policy); a request to be redirected to HTTPS is never one.
+    "pagecache.pages.PageCacheMiddleware",
+    "newsroom.security.PermissionsPolicyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "pagecache.pages.PageCacheMiddleware",  # a hit keeps the headers set below it (CSP…)
     "newsroom.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.SiteLanguageMiddleware",

@@ -45,11 +45,17 @@ LISTING_PAGES = {
         "rubrique": re.compile(r"[-a-zA-Z0-9_]{1,80}"),
     },
 }
+# What a page is served with, as the middlewares below the cache set it the first time.
 KEPT_HEADERS = (
     "Content-Type",
     "Content-Language",
     "X-Frame-Options",
     "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Strict-Transport-Security",  # on HTTPS only: pages are kept per scheme
 )
 
 
@@ -126,7 +132,8 @@ class PageCacheMiddleware:
     """Serve anonymous readers from this process's memory, else the shared cache, else the view.
 
     Either way the page's versions are checked first (see versions.py), so a change made through
-    any process is seen by the next reader of every process.
+    any process is seen by the next reader of every process. It comes before the middlewares that
+    set security headers: a hit answers with the headers they gave the page when it was made.
     """
 
     def __init__(self, get_response):
@@ -136,6 +143,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return self.get_response(request)  # SecurityMiddleware redirects it to HTTPS
         scope, parameters = _scope(request.path_info) if _is_anonymous(request) else (None, None)
         if scope is None:
             return self.get_response(request)

@@ -109,3 +109,30 @@ def test_uploaded_photos_lose_their_metadata_and_their_name(client, editor, sect
     with Image.open(article.lead_image.path) as stored:
         assert not stored.getexif()
         assert stored.size == (900, 600)
+
+
+def test_a_page_served_from_the_cache_has_the_headers_of_the_page_made(article, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    made, cached = (Client().get(article.get_absolute_url(), secure=True) for _ in range(2))
+    assert (made["X-Page-Cache"], cached["X-Page-Cache"]) == ("miss", "hit")
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Strict-Transport-Security",
+    ):
+        assert cached[header] == made[header], header
+
+
+def test_a_cached_page_asked_for_over_http_is_redirected_to_https(article, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.SECURE_SSL_REDIRECT = False  # as before a proxy sent HTTPS: pages kept over HTTP
+    url = article.get_absolute_url()
+    assert [Client().get(url)["X-Page-Cache"] for _ in range(2)] == ["miss", "hit"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get(url)
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{url}"
