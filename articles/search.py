@@ -49,6 +49,10 @@ def search(request):
         for article in page:
             article.excerpt = excerpt(article, query, markers)
         context["page_obj"] = page
+        # Only the newest matches were ranked: the heading says so rather than count them.
+        context["capped"] = (
+            connection.vendor == "postgresql" and page.paginator.count >= settings.SEARCH_CANDIDATES
+        )
     return render(request, "articles/search.html", context)
 
 

@@ -175,6 +175,12 @@ def test_a_word_in_more_articles_than_the_candidates_ranks_the_newest(client, se
         )
     settings.SEARCH_CANDIDATES = 3
     assert sorted(found(client, "seance")) == ["Séance 0", "Séance 1", "Séance 2"]
+    html = search(client, "seance").content.decode()
+    heading = re.search(r'<h2 class="search-count">(.*?)</h2>', html)[1]
+    assert heading == (
+        "Les 3 articles les plus récents contenant «\u00a0seance\u00a0», "
+        "les plus pertinents d’abord"
+    )
 
 
 @only_on_postgresql
