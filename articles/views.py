@@ -22,6 +22,7 @@ from taggit.models import TaggedItem
 from articles import popularity, publishing, rendering, structured_data
 from articles.models import Article, Author, Byline, Quote, Section, Speaker, public_tags
 from pagecache import parts
+from pagecache.pages import PAGE_NUMBER
 
 RELATED_COUNT = 4
 LATEST_COUNT = 13  # the lead story and the latest news
@@ -225,7 +226,35 @@ def preview(request, pk):
     return response
 
 
-class SectionView(PublishedArticleMixin, ListView):
+class ListedInParts:
+    """A listing whose list (its cards or quotes, and the links to other pages) is a part of the
+    page, kept by the listings' version (pagecache/parts.py): a page seen before reads only what
+    it is the listing of (a section, a tag, an author, a speaker)."""
+
+    list_template = "includes/article_list.html"
+
+    def get_context_data(self, **kwargs):
+        number = self.request.GET.get(self.page_kwarg, "1")
+
+        def make(found):
+            context = super(ListedInParts, self).get_context_data()  # 404 on a page out of range
+            html = render_to_string(self.list_template, context, self.request)
+            return {"html": html, "number": context["page_obj"].number}
+
+        if PAGE_NUMBER["page"].fullmatch(number):  # as the page cache keeps them
+            key = parts.listings_key("list", get_language(), self.request.path, number)
+            listing = parts.cached({key: make}, timeout=parts.seconds_to_keep)[key]
+        else:
+            listing = make({})  # "last", or a number written another way: not kept
+        return {
+            **kwargs,
+            "view": self,
+            "listing": mark_safe(listing["html"]),
+            "page_number": listing["number"],
+        }
+
+
+class SectionView(ListedInParts, PublishedArticleMixin, ListView):
     template_name = "articles/section.html"
     paginate_by = 20
 
@@ -237,7 +266,7 @@ class SectionView(PublishedArticleMixin, ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class TagView(PublishedArticleMixin, ListView):
+class TagView(ListedInParts, PublishedArticleMixin, ListView):
     template_name = "articles/tag.html"
     paginate_by = 20
 
@@ -249,7 +278,7 @@ class TagView(PublishedArticleMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class AuthorView(PublishedArticleMixin, ListView):
+class AuthorView(ListedInParts, PublishedArticleMixin, ListView):
     template_name = "articles/author.html"
     paginate_by = 20
 
@@ -261,8 +290,9 @@ class AuthorView(PublishedArticleMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class SpeakerView(ListView):
+class SpeakerView(ListedInParts, ListView):
     template_name = "articles/speaker.html"
+    list_template = "articles/speaker_quotes.html"
     paginate_by = 20
     context_object_name = "quotes"
 

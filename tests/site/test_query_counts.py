@@ -57,3 +57,18 @@ def test_with_the_parts_of_pages_cached_counts_stay_fixed_and_an_article_needs_n
     with CaptureQueriesContext(connection) as captured:
         assert client.get(article.get_absolute_url()).status_code == 200
     assert [query["sql"] for query in captured] == []
+
+
+def test_a_listing_seen_before_reads_only_what_it_lists(client, section, settings):
+    """Sections, tags, authors and speakers keep their list as a part of the page."""
+    settings.FRAGMENT_CACHE_SECONDS = 86400
+    newsroom_of(section, 30)
+    listings = [section.get_absolute_url(), "/mots-cles/toulouse/", "/auteurs/lea/"]
+    listings += ["/intervenants/claire/", f"{section.get_absolute_url()}?page=2"]
+    page_counts(client, listings)
+    assert page_counts(client, listings) == [1, 1, 1, 1, 1]  # the section, tag, author, speaker
+    second = client.get(f"{section.get_absolute_url()}?page=2").content.decode()
+    assert f'rel="canonical" href="http://testserver{section.get_absolute_url()}?page=2"' in second
+    # A change shows on the next page all the same, whatever made it.
+    Article.objects.filter(pk=Article.objects.first().pk).update(headline="Un titre tout neuf")
+    assert "Un titre tout neuf" in client.get(section.get_absolute_url()).content.decode()
