@@ -105,8 +105,6 @@ LAYERS = [
      ["home page", "article pages"]),
     ("parts of pages", {"FRAGMENT_CACHE_SECONDS": "0"}, "off",
      ["home page", "section page", "article pages"]),
-    ("cards rendered once per process", {"CARD_CACHE_SIZE": "0"}, "off",
-     ["home page", "section page"]),
     ("rankings box", {"RANKINGS_CACHE_SECONDS": "0"}, "off", ["home page", "article pages"]),
 ]  # fmt: skip
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"

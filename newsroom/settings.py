@@ -230,8 +230,6 @@ PAGE_CACHE_LOCAL_MEGABYTES = float(os.environ.get("PAGE_CACHE_LOCAL_MEGABYTES", 
 # Seconds each process trusts a version it read, while it hears of every change (0: read it from
 # Redis on every use).
 PAGE_CACHE_TRUST_SECONDS = float(os.environ.get("PAGE_CACHE_TRUST_SECONDS", "60"))
-# Article cards each process keeps rendered (articles/templatetags/site.py; 0: render each time).
-CARD_CACHE_SIZE = int(os.environ.get("CARD_CACHE_SIZE", "20000"))
 # When the next scheduled article goes public: no page or part is kept past it.
 PAGE_CACHE_NEXT_CHANGE = "articles.models.next_publication"
 

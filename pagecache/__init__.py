@@ -9,7 +9,8 @@ Where to look:
   is never served again.
 - pages.py: whole pages for anonymous readers (the middleware), kept in this process's memory
   too; parts.py: parts of pages (an article's own part, "read also", the home page's lists, the
-  rankings box, the menu), for the readers the whole-page cache does not serve.
+  lists of sections, tags, authors and speakers, the rankings box, the menu), for the readers
+  the whole-page cache does not serve.
 
 Each layer has a setting that turns it off (PAGE_CACHE_SECONDS, PAGE_CACHE_LOCAL_MEGABYTES,
 FRAGMENT_CACHE_SECONDS); the README gives what each earns. When the cache is down, it answers as a

@@ -1,9 +1,10 @@
 """Parts of pages, kept by the versions of what they show, for readers the page cache misses.
 
 An article's own part (its metadata, text, quotes and comments) is keyed by the article's version
-and every article's, the language and the host; "read also", the home page's lists and the
-rankings box by the listings' version; the menu by every article's. A part may thus be kept long
-(FRAGMENT_CACHE_SECONDS), but never past the next scheduled publication (`seconds_to_keep`).
+and every article's, the language and the host; "read also", the home page's lists, the lists of
+sections, tags, authors and speakers, and the rankings box by the listings' version; the menu by
+every article's. A part may thus be kept long (FRAGMENT_CACHE_SECONDS), but never past the next
+scheduled publication (`seconds_to_keep`).
 """
 
 import math

@@ -1,4 +1,3 @@
-import functools
 import json
 
 from django import template
@@ -6,13 +5,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles import popularity
 from articles.feeds import as_text
-from articles.models import Article, Section
 from pagecache import parts
 
 register = template.Library()
@@ -40,37 +37,10 @@ def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
 
 
-@register.simple_tag
+@register.inclusion_tag("includes/article_card.html")
 def article_card(article, show_lede=False):
-    """Render an article's card (its section must be loaded with it).
-
-    A card shows nothing but these fields, so each process renders a given card once: listings
-    are mostly the same few dozen cards, and rendering them was most of a listing's time.
-    """
-    section = article.section
-    return _card(
-        article.pk,
-        article.slug,
-        article.kicker,
-        article.headline,
-        article.published_at,
-        article.lede if show_lede else None,
-        section.slug,
-        section.name,
-        get_language(),
-        timezone.get_current_timezone_name(),
-    )
-
-
-@functools.lru_cache(maxsize=settings.CARD_CACHE_SIZE)
-def _card(pk, slug, kicker, headline, published_at, lede, section_slug, section_name, *_):
-    # The language and the time zone, unused here, key the cache: the date is shown in them.
-    article = Article(pk=pk, slug=slug, kicker=kicker, headline=headline, lede=lede or "")
-    article.published_at = published_at
-    article.section = Section(slug=section_slug, name=section_name)
-    return render_to_string(
-        "includes/article_card.html", {"article": article, "show_lede": lede is not None}
-    )
+    """Render an article's card (its section must be loaded with it)."""
+    return {"article": article, "show_lede": show_lede}
 
 
 @register.simple_tag(takes_context=True)
