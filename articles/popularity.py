@@ -235,9 +235,7 @@ class ViewSender:
     def send(self):
         """Send the views waiting; return once Redis, or else the database, has counted them."""
         with self.sending:
-            with self.ready:
-                views, self.waiting = self.waiting, []
-            refused, self.refused = self.refused + self._send(views), []
+            refused, self.refused = self.refused + self._send_waiting(), []
         if refused:
             _count_in_database([field for _, (_, field, _, _) in refused])
 
@@ -253,9 +251,13 @@ class ViewSender:
                 self.ready.wait_for(lambda: self.waiting)
             time.sleep(self.LINGER_SECONDS)  # the views of the next few milliseconds join them
             with self.sending:
-                with self.ready:
-                    views, self.waiting = self.waiting, []
-                self.refused += self._send(views)
+                self.refused += self._send_waiting()
+
+    def _send_waiting(self):
+        """Give Redis the views waiting (the caller holds `sending`); return those it refused."""
+        with self.ready:
+            views, self.waiting = self.waiting, []
+        return self._send(views)
 
     def _send(self, views):
         """Give Redis these views; return those it could not take."""
@@ -283,13 +285,17 @@ sender = ViewSender()
 
 def _count_in_database(fields):
     """Add these views ("<article id>:<hour's timestamp>" each) of published articles."""
-    counts = collections.Counter(_view_of(field) for field in fields)
+    add_views(_of_published_articles(collections.Counter(_view_of(field) for field in fields)))
+
+
+def _of_published_articles(counts):
+    """Return the {(article id, hour): views} of these whose article readers may see."""
     published = set(
         Article.objects.published()
         .filter(pk__in={article_id for article_id, _ in counts})
         .values_list("pk", flat=True)
     )
-    add_views({view: n for view, n in counts.items() if view[0] in published})
+    return {view: n for view, n in counts.items() if view[0] in published}
 
 
 def _view_of(field):
@@ -304,15 +310,11 @@ def _apply_batch(client, batch_key):
     counts = {}
     for field, views in client.hgetall(batch_key).items():
         counts[_view_of(field.decode())] = int(views)
-    published = set(
-        Article.objects.published()
-        .filter(pk__in={a for a, _ in counts})
-        .values_list("pk", flat=True)
-    )
+    published = _of_published_articles(counts)
     try:
         with transaction.atomic():
             AppliedViewBatch.objects.create(batch=batch_id)
-            add_views({k: v for k, v in counts.items() if k[0] in published})
+            add_views(published)
     except IntegrityError:
         pass  # applied by an earlier run that died before deleting it, or by a concurrent one
     client.delete(batch_key)
