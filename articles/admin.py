@@ -276,15 +276,15 @@ class TagAdmin(DeskTitles, admin.ModelAdmin):
     # desk refreshes the pages that show a tag when it changes one.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        invalidate(every_article=True)
+        invalidate(references=True)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        invalidate(every_article=True)
+        invalidate(references=True)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        invalidate(every_article=True)
+        invalidate(references=True)
 
     @admin.display(description=_("articles"), ordering="articles")
     def article_count(self, tag):

@@ -14,8 +14,8 @@ def site_sections(request):
 
 
 def menu_sections():
-    """Return the sections, read again only when one changes (every article's version)."""
-    version = parts.every_article_version() if settings.FRAGMENT_CACHE_SECONDS else 0
+    """Return the sections, read again only when one changes (the references' version)."""
+    version = parts.references_version() if settings.FRAGMENT_CACHE_SECONDS else 0
     if not version or _menu.get("version") != version:
         _menu.update(version=version, sections=list(Section.objects.all()))
     return _menu["sections"]

@@ -6,8 +6,13 @@
     a byline, quote or editor's note of an article  that article's page, and every listing
     a comment (posted, decided, reported, hidden)   its article's page, and every listing
                                                     (counts, "most commented")
-    a section, author, organisation or speaker      every article page (their names show on
-                                                    any), and every listing
+    a section, author, organisation, speaker or     every article page (their names show on
+    tag                                             any: the references), and every listing
+    more than MANY_ARTICLES articles at once         every article page, and every listing
+
+A change of the references alone leaves each article's own content as it was: after one, the
+page cache may serve an article page made before it while one process makes it again (see
+pages.py), so that every article page going stale at once is no storm. Nothing else allows that.
 
 Listings are the home page, sections, tags, authors, speakers, archives and rankings. Views
 counted refresh nothing: the rankings box is kept for RANKINGS_CACHE_SECONDS only.
@@ -24,7 +29,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from pagecache.versions import EVERY_ARTICLE, LISTINGS, article_scope, bump
+from pagecache.versions import EVERY_ARTICLE, LISTINGS, REFERENCES, article_scope, bump
 
 # Beyond this many articles at once, every article page is refreshed rather than each.
 MANY_ARTICLES = 200
@@ -33,10 +38,11 @@ MANY_ARTICLES = 200
 @dataclass(frozen=True)
 class Affects:
     """What a change of one model makes stale: the article pages named by `article` (the
-    field holding their id), or every article page; and the listings, always."""
+    field holding their id), or the references every article page shows; and the listings,
+    always."""
 
     article: str | None = None
-    every_article: bool = False
+    references: bool = False
 
 
 AFFECTS = {
@@ -45,11 +51,11 @@ AFFECTS = {
     "articles.quote": Affects(article="article_id"),
     "articles.editorialnote": Affects(article="article_id"),
     "comments.comment": Affects(article="article_id"),
-    "articles.section": Affects(every_article=True),
-    "articles.author": Affects(every_article=True),
-    "articles.organisation": Affects(every_article=True),
-    "articles.speaker": Affects(every_article=True),
-    "taggit.tag": Affects(every_article=True),
+    "articles.section": Affects(references=True),
+    "articles.author": Affects(references=True),
+    "articles.organisation": Affects(references=True),
+    "articles.speaker": Affects(references=True),
+    "taggit.tag": Affects(references=True),
 }
 
 
@@ -57,8 +63,9 @@ def affects(model):
     return AFFECTS[model._meta.label_lower]
 
 
-def invalidate(*, articles=(), every_article=False):
-    """Make the next readers get fresh pages of these articles (or all), and of every listing.
+def invalidate(*, articles=(), every_article=False, references=False):
+    """Make the next readers get fresh pages of these articles (or all, or all that show the
+    references), and of every listing.
 
     Within a transaction it acts at once and again once the change is committed: a reader in
     between would otherwise keep the page as it was, under the new version.
@@ -68,6 +75,7 @@ def invalidate(*, articles=(), every_article=False):
         articles, every_article = set(), True
     scopes = [LISTINGS, *(article_scope(pk) for pk in sorted(articles))]
     scopes += [EVERY_ARTICLE] if every_article else []
+    scopes += [REFERENCES] if references else []
     bump(scopes)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: bump(scopes))
@@ -78,7 +86,7 @@ def invalidate_rows(model, rows):
     the values of the table's field."""
     change = affects(model)
     if change.article is None:
-        invalidate(every_article=change.every_article)
+        invalidate(references=change.references)
         return
     ids = [getattr(row, change.article) if hasattr(row, "_meta") else row for row in rows]
     invalidate(articles=[pk for pk in ids if pk is not None])
@@ -86,4 +94,4 @@ def invalidate_rows(model, rows):
 
 def invalidate_everything(**kwargs):
     """Refresh every page: after a migration, whose writes no model method saw."""
-    invalidate(every_article=True)
+    invalidate(every_article=True, references=True)

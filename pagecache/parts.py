@@ -1,10 +1,10 @@
 """Parts of pages, kept by the versions of what they show, for readers the page cache misses.
 
-An article's own part (its metadata, text, quotes and comments) is keyed by the article's version
-and every article's, the language and the host; "read also", the home page's lists, the lists of
-sections, tags, authors and speakers, and the rankings box by the listings' version; the menu by
-every article's. A part may thus be kept long (FRAGMENT_CACHE_SECONDS), but never past the next
-scheduled publication (`seconds_to_keep`).
+An article's own part (its metadata, text, quotes and comments) is keyed by the article's version,
+every article's and the references', the language and the host; "read also", the home page's
+lists, the lists of sections, tags, authors and speakers, and the rankings box by the listings'
+version; the menu by the references'. A part may thus be kept long (FRAGMENT_CACHE_SECONDS), but
+never past the next scheduled publication (`seconds_to_keep`).
 """
 
 import math
@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from pagecache.versions import EVERY_ARTICLE, LISTINGS, article_scope, version
+from pagecache.versions import EVERY_ARTICLE, LISTINGS, REFERENCES, article_scope, version, versions
 
 
 def cached(parts, *, timeout=None, enabled=True, found=None):
@@ -48,9 +48,7 @@ def read(keys):
 def article_keys(pk, *, language, site):
     """Return the keys of an article's own part and of its "read also" (`site`: scheme and host,
     which the part's absolute addresses name)."""
-    own = (
-        f"article-part:{pk}:{version(article_scope(pk))}:{version(EVERY_ARTICLE)}:{language}:{site}"
-    )
+    own = f"article-part:{pk}:{version(article_scope(pk))}:{references_version()}:{language}:{site}"
     return own, f"article-related:{pk}:{version(LISTINGS)}:{language}"
 
 
@@ -59,9 +57,10 @@ def listings_key(name, *details):
     return ":".join(str(part) for part in (name, version(LISTINGS), *details))
 
 
-def every_article_version():
-    """Return the version of what every page shows beside its own: sections, authors, speakers."""
-    return version(EVERY_ARTICLE)
+def references_version():
+    """Return the version of what every page shows beside its own (sections, authors, speakers,
+    tags): the references' and every article's."""
+    return ".".join(map(str, versions.get_many([EVERY_ARTICLE, REFERENCES])))
 
 
 def seconds_to_keep():

@@ -1,8 +1,10 @@
 """The versions of what cached pages show: a change gives new ones, and old pages go unserved.
 
-A scope is what a cached page or part shows: one article (`article_scope(pk)`), every article
-page (`EVERY_ARTICLE`: a section, author or speaker renamed shows on any of them), the listings
-(`LISTINGS`: home, sections, tags, authors, speakers, archives, rankings). Each has a version in
+A scope is what a cached page or part shows: one article (`article_scope(pk)`), the names every
+page shows beside its own content (`REFERENCES`: a section, author, organisation, speaker or tag
+renamed), every article page at once (`EVERY_ARTICLE`: many articles changed together, a
+migration), the listings (`LISTINGS`: home, sections, tags, authors, speakers, archives,
+rankings). Each has a version in
 the shared cache; `bump` gives new ones. Every process also keeps the versions it read
 (`Versions`), trusted for a few seconds and only while it hears, on a Redis channel, of every
 bump: so that most cache hits cost no round trip at all.
@@ -19,6 +21,7 @@ from newsroom.cache import redis_client, report_unreachable
 
 LISTINGS = "listings"
 EVERY_ARTICLE = "every-article"
+REFERENCES = "references"
 CHANNEL = "pagecache:changed"  # each message: the scopes bumped, separated by spaces
 
 

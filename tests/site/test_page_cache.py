@@ -1,10 +1,12 @@
 """Whole pages are cached for anonymous readers, and every change is visible to the next one."""
 
 import datetime as dt
+import gzip
 import time
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -13,7 +15,8 @@ from articles import publishing
 from articles.models import Article
 from comments import moderation
 from comments.models import Comment
-from pagecache.pages import LocalPages
+from pagecache.invalidation import MANY_ARTICLES, invalidate
+from pagecache.pages import REFRESHING, LocalPages
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -224,12 +227,94 @@ def test_each_process_keeps_pages_up_to_its_size_in_bytes_the_latest_read_first(
     pages = LocalPages(max_bytes=100)
     entry = {"version": 1, "expires": time.time() + 60}
     for key, size in (("a", 40), ("b", 40), ("c", 10)):
-        pages.put(key, entry | {"content": b"x" * size})
+        pages.put(key, entry | {"gzip": b"x" * size})
     assert pages.get("a", 1) is not None  # read last: kept before b
-    pages.put("d", entry | {"content": b"x" * 40})
+    pages.put("d", entry | {"gzip": b"x" * 40})
     assert [key for key in "abcd" if pages.get(key, 1)] == ["a", "c", "d"]
     assert pages.bytes == 90
-    pages.put("huge", entry | {"content": b"x" * 101})  # larger than the whole: not kept
-    pages.put("a", entry | {"content": b"x" * 5})  # a new version of a page replaces it
+    pages.put("huge", entry | {"gzip": b"x" * 101})  # larger than the whole: not kept
+    pages.put("a", entry | {"gzip": b"x" * 5})  # a new version of a page replaces it
     assert pages.get("huge", 1) is None and pages.bytes == 55
     assert pages.get("a", 2) is None  # made under other versions: not served
+
+
+def test_browsers_get_the_page_compressed_and_others_as_it_is(article):
+    url = article.get_absolute_url()
+    plain = get(url)
+    compressed = get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd")
+    assert compressed["X-Page-Cache"] == "hit" and compressed["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain
+    assert gzip.decompress(compressed.content) == plain.content
+    assert int(compressed["Content-Length"]) == len(compressed.content) < len(plain.content) / 2
+    assert compressed["Vary"] == plain["Vary"] == "Cookie, Accept-Encoding"
+    # Each form has its own tag: a browser revalidating the compressed page gets its 304.
+    assert compressed["ETag"] != plain["ETag"]
+    again = get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"])
+    assert again.status_code == 304
+    assert get(url, HTTP_IF_NONE_MATCH=compressed["ETag"]).status_code == 200
+
+
+def _rename(section, name):
+    section.name = name
+    section.save()
+
+
+def test_after_a_rename_readers_get_the_previous_page_while_another_process_makes_it(article):
+    """No storm: every article page went stale at once, one process at a time makes one again."""
+    url = article.get_absolute_url()
+    assert get(url)["X-Page-Cache"] == "miss"
+    _rename(article.section, "Numérique et innovation")
+    assert cache.add(REFRESHING, "another process", timeout=60)
+    stale = get(url)
+    assert stale["X-Page-Cache"] == "stale"
+    assert "Numérique et innovation" not in stale.content.decode()
+    cache.delete(REFRESHING)  # that process is done: this reader makes the page again
+    fresh = get(url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Numérique et innovation" in fresh.content.decode()
+    assert get(url)["X-Page-Cache"] == "hit"
+    assert cache.get(REFRESHING) is None  # given back
+
+
+def test_the_right_to_make_a_page_again_is_given_back_when_the_view_fails(article, monkeypatch):
+    url = article.get_absolute_url()
+    get(url)
+    _rename(article.section, "Numérique et innovation")
+    monkeypatch.setattr(
+        "articles.views.ArticleDetailView.get", lambda *args, **kwargs: 1 / 0, raising=True
+    )
+    with pytest.raises(ZeroDivisionError):
+        get(url)
+    assert cache.get(REFRESHING) is None
+
+
+@pytest.mark.parametrize("change", ["unpublished", "edited", "many articles changed"])
+def test_a_page_whose_own_content_changed_is_never_served_stale(article, editor, change):
+    url = article.get_absolute_url()
+    assert get(url)["X-Page-Cache"] == "miss"
+    cache.add(REFRESHING, "another process", timeout=60)
+    if change == "unpublished":
+        publishing.unpublish(article, by=editor)
+        assert get(url).status_code == 404
+        return
+    if change == "edited":
+        Article.objects.filter(pk=article.pk).update(headline="Titre corrigé")
+    else:  # beyond MANY_ARTICLES, every article page is refreshed rather than each
+        with connection.cursor() as cursor:  # as part of one change to many articles
+            cursor.execute(
+                "UPDATE articles_article SET headline = %s WHERE id = %s",
+                ["Titre corrigé", article.pk],
+            )
+        invalidate(articles=[article.pk, *range(-MANY_ARTICLES, 0)])
+    page = get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Titre corrigé" in page.content.decode()
+
+
+def test_listings_are_never_served_stale(article):
+    assert get("/")["X-Page-Cache"] == "miss"
+    cache.add(REFRESHING, "another process", timeout=60)
+    _rename(article.section, "Numérique et innovation")
+    home = get("/")
+    assert home["X-Page-Cache"] == "miss"
+    assert "Numérique et innovation" in home.content.decode()
