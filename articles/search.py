@@ -1,5 +1,6 @@
 """The reader's search page: French full text on PostgreSQL, plain containment elsewhere."""
 
+import hashlib
 import re
 import secrets
 from html import unescape
@@ -13,11 +14,15 @@ from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat, Replace
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from articles.models import Article
 from articles.views import with_card_details
+from pagecache import parts
+from pagecache.pages import PAGE_NUMBER
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
@@ -40,20 +45,42 @@ class Markers(NamedTuple):
 
 
 def search(request):
-    """List the published articles matching the reader's query, best first."""
+    """List the published articles matching the reader's query, best first.
+
+    The results are a part of the page kept by the listings' version (pagecache/parts.py), as
+    the lists of sections are: a query many readers make (the day's news) is searched once.
+    """
     query = clean_query(request.GET.get("q", ""))
-    context = {"query": query}
+    results = ""
     if query:
-        markers = new_markers()
-        page = get_page(matching_articles(query, markers), request.GET.get("page"))
-        for article in page:
-            article.excerpt = excerpt(article, query, markers)
-        context["page_obj"] = page
+        number = request.GET.get("page") or "1"
+
+        def make(found):
+            return results_html(request, query, number)
+
+        if PAGE_NUMBER["page"].fullmatch(number):  # as the lists keep them
+            digest = hashlib.sha256(query.encode()).hexdigest()
+            key = parts.listings_key("search", get_language(), digest, number)
+            results = parts.cached({key: make}, timeout=parts.seconds_to_keep)[key]
+        else:
+            results = make({})  # "last", or a number written another way: not kept
+    return render(request, "articles/search.html", {"query": query, "results": mark_safe(results)})
+
+
+def results_html(request, query, number):
+    """Return the HTML of one page of results (404 when the page number is not a number)."""
+    markers = new_markers()
+    page = get_page(matching_articles(query, markers), number)
+    for article in page:
+        article.excerpt = excerpt(article, query, markers)
+    context = {
+        "query": query,
+        "page_obj": page,
         # Only the newest matches were ranked: the heading says so rather than count them.
-        context["capped"] = (
-            connection.vendor == "postgresql" and page.paginator.count >= settings.SEARCH_CANDIDATES
-        )
-    return render(request, "articles/search.html", context)
+        "capped": connection.vendor == "postgresql"
+        and page.paginator.count >= settings.SEARCH_CANDIDATES,
+    }
+    return render_to_string("articles/search_results.html", context, request)
 
 
 def clean_query(raw):

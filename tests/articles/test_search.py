@@ -341,3 +341,23 @@ def test_the_page_issues_a_fixed_number_of_queries(
     with django_assert_num_queries(3):
         response = search(client, "numérique")
     assert len(response.context["page_obj"]) == min(total, 20)
+
+
+def test_results_are_kept_until_the_listings_change(
+    client, section, settings, django_assert_num_queries
+):
+    """A query many readers make is searched once, until an article is published or changed."""
+    settings.FRAGMENT_CACHE_SECONDS = 86400
+    make_matches(section, 25)
+    first = search(client, "numérique", page=2).content.decode()
+    with django_assert_num_queries(0):
+        assert search(client, "numérique", page=2).content.decode() == first
+    with django_assert_num_queries(2):  # another page is another search
+        search(client, "numérique")
+    make_article(section, slug="nouveau", headline="Numérique nouveau")
+    assert "Numérique nouveau" in search(client, "numérique").content.decode()
+    # A page number written another way is searched afresh, and not kept.
+    with django_assert_num_queries(2):
+        search(client, "numérique", page="02")
+    with django_assert_num_queries(2):
+        search(client, "numérique", page="02")
