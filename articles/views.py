@@ -30,6 +30,9 @@ SECTION_BLOCK_SIZE = 4
 SECTION_BLOCK_CANDIDATES = 400
 
 
+# What no public page shows: the search engine's words (a few kilobytes an article).
+NEVER_SHOWN = ("search_document",)
+
 # Everything an article page shows beside the article, in a fixed number of queries.
 ARTICLE_DETAILS = (
     Prefetch("bylines", Byline.objects.select_related("author")),
@@ -108,7 +111,7 @@ def related_articles(article, tag_ids):
         .filter(Q(section=article.section_id) | shares_a_tag)
         .exclude(pk=article.pk)
         .select_related("section")
-        .defer("body")[:RELATED_COUNT]
+        .defer("body", *NEVER_SHOWN)[:RELATED_COUNT]
     )
 
 
@@ -132,8 +135,10 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
-        # Only what the page needs around its parts: no section, no body, few filters.
-        article = get_object_or_404(Article.objects.defer("body"), pk=self.kwargs["pk"])
+        # Called when the article's own part is not kept: all it shows, in one query.
+        article = get_object_or_404(
+            Article.objects.select_related("section").defer(*NEVER_SHOWN), pk=self.kwargs["pk"]
+        )
         if not article.is_published():
             raise Http404
         return article
@@ -185,9 +190,7 @@ class ArticleDetailView(DetailView):
         }
 
     def render_own(self, context):
-        article = self.object
-        if article.get_deferred_fields():  # as get_object left it: load all it shows
-            article = Article.all_objects.select_related("section").get(pk=article.pk)
+        article = self.object  # loaded whole by get_object, the preview or the comment form
         prefetch_related_objects([article], *ARTICLE_DETAILS)
         context = context | {
             "article": article,
