@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 from comments.forms import CommentForm, ReportForm
 from comments.models import Comment, Sanction
@@ -14,6 +15,11 @@ def comments_block(context, article):
         .filter(article=article)
         .only("pk", "display_name", "text", "submitted_at", "article_id")
     )
+    for comment in comments:
+        # "27/05/2015 à 21:04" in both languages: formatted here, ten times cheaper than `date`.
+        submitted = timezone.localtime(comment.submitted_at)
+        comment.submitted_day = f"{submitted:%d/%m/%Y}"
+        comment.submitted_time = f"{submitted:%H:%M}"
     is_open = article.accepts_comments
     return {
         "article": article,

@@ -37,4 +37,24 @@
       });
     });
   });
+
+  // A page has one report form for all its comments (comments/report_form.html): opening a
+  // comment's "Report" brings the form there, empty, with that comment's address (the one its
+  // link for readers without JavaScript leads to).
+  var reportForm = document.querySelector("form.report-form");
+  function bringReportForm(details) {
+    if (!details.open || reportForm.parentNode === details) { return; }
+    var previous = reportForm.closest("details.report");
+    if (previous) { previous.open = false; }
+    var link = details.querySelector(".no-js a");
+    reportForm.reset();
+    reportForm.action = link.href;
+    details.insertBefore(reportForm, link.parentNode);
+  }
+  if (reportForm) {
+    document.querySelectorAll("details.report").forEach(function (details) {
+      details.addEventListener("toggle", function () { bringReportForm(details); });
+      bringReportForm(details);  // opened before this script ran
+    });
+  }
 })();

@@ -202,3 +202,50 @@ def test_reader_is_counted_comments_reports_and_sees_the_approved_comment(
     expect(comments.nth(1).locator(".comment-text")).to_contain_text("Bravo aux deux pôles.")
     assert "jeanne@example.org" not in reader.content()
     assert views_of(article) == 1
+
+
+def test_the_pages_one_report_form_goes_to_the_comment_the_reader_reports(
+    new_page, readers_article
+):
+    Comment.objects.create(
+        article=readers_article,
+        display_name="Lucie B.",
+        email="lucie@example.org",
+        text="Le salon commun, enfin !",
+        status=Comment.Status.APPROVED,
+        moderated_at=timezone.now(),
+        text_hash="lucie-first-comment",
+    )
+    paul, lucie = Comment.objects.order_by("submitted_at", "pk")
+    reader = new_page()
+    reader.goto(readers_article.get_absolute_url())
+    comments = reader.locator(".comment-list > li.comment")
+    expect(reader.locator("form.report-form")).to_be_hidden()  # until a comment is reported
+
+    comments.nth(0).locator("summary", has_text="Signaler").click()
+    expect(comments.nth(0).get_by_label("Motif")).to_be_visible()
+    comments.nth(0).get_by_label("Explication (facultative)").fill("Pas pour Paul, finalement.")
+    expect(comments.nth(0).get_by_role("link", name="Signaler ce commentaire")).to_be_hidden()
+
+    # Another comment: the form leaves the first one (closed), empty, for the second.
+    comments.nth(1).locator("summary", has_text="Signaler").click()
+    expect(comments.nth(1).get_by_label("Explication (facultative)")).to_have_value("")
+    expect(comments.nth(0).locator("details.report")).not_to_have_attribute("open", "")
+    expect(comments.nth(0).locator("form")).to_have_count(0)
+    comments.nth(1).get_by_label("Motif").select_option(label="Hors sujet")
+    comments.nth(1).get_by_role("button", name="Envoyer le signalement").click()
+    expect(reader.locator(".messages")).to_contain_text(
+        "Merci : les modérateurs vont examiner ce commentaire."
+    )
+    assert [(r.comment, r.reason) for r in Report.objects.all()] == [(lucie, "off_topic")]
+
+    # Without JavaScript, each comment's "Signaler" leads to its own report page.
+    plain = new_page(java_script_enabled=False)
+    plain.goto(readers_article.get_absolute_url())
+    first = plain.locator(".comment-list > li.comment").nth(0)
+    first.locator("summary", has_text="Signaler").click()
+    expect(first.locator("form")).to_have_count(0)
+    expect(plain.locator("form.report-form")).to_be_hidden()
+    first.get_by_role("link", name="Signaler ce commentaire").click()
+    expect(plain).to_have_url(re.compile(f"/commentaires/{paul.pk}/signaler/$"))
+    expect(plain.get_by_label("Motif")).to_be_visible()

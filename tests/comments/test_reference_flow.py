@@ -54,7 +54,12 @@ def test_reader_posts_moderator_approves_readers_report_moderator_restores(
     meta = " ".join(listed[0].select_one(".comment-meta").get_text().split())
     assert meta == f"Jeanne R. a écrit le {when}"
     assert listed[0].select_one(".comment-text br") is not None
-    assert listed[0].select_one("details.report form")["method"] == "post"
+    # Its "Report" leads to its report page; the page's one report form posts (the script
+    # brings it into the comment opened).
+    report_url = f"/commentaires/{comment.pk}/signaler/"
+    assert listed[0].select_one("details.report .no-js a")["href"] == report_url
+    assert page.select_one("form.report-form")["method"] == "post"
+    assert len(page.select("form.report-form")) == 1
     assert page.select_one("#comments-title").get_text() == "1 commentaire"
 
     # Three readers report it: it is hidden and in the "reported" queue.
