@@ -106,13 +106,11 @@ def related_articles(article, tag_ids):
             tag_id__in=tag_ids,
         )
     )
-    return (
+    return with_card_details(
         Article.objects.published()
         .filter(Q(section=article.section_id) | shares_a_tag)
         .exclude(pk=article.pk)
-        .select_related("section")
-        .defer("body", *NEVER_SHOWN)[:RELATED_COUNT]
-    )
+    )[:RELATED_COUNT]
 
 
 class ArticleDetailView(DetailView):

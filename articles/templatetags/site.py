@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
+from django.utils.formats import date_format, get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -29,6 +30,40 @@ def json_ld(value):
 def xml_text(value):
     """Render plain text in an XML document, without the characters XML cannot carry."""
     return as_text(value)
+
+
+# Django's date format characters that strftime writes alike (digits, whatever the locale).
+_AS_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
+
+
+def _strftime_pattern(django_format):
+    """Return the strftime pattern that writes this Django date format, or None if none does."""
+    pattern = []
+    for char in django_format:
+        if char in _AS_STRFTIME:
+            pattern.append(_AS_STRFTIME[char])
+        elif char.isalpha() or char == "\\":
+            return None
+        else:
+            pattern.append(char.replace("%", "%%"))
+    return "".join(pattern)
+
+
+@register.filter(expects_localtime=True)
+def iso_datetime(value):
+    """Render a time as `date:"c"` does (ISO 8601, local time), without reading a format."""
+    return value.isoformat() if value else ""
+
+
+@register.filter(expects_localtime=True)
+def short_datetime(value):
+    """Render a time as `date:"SHORT_DATETIME_FORMAT"` does: by strftime when the language's
+    format allows it (French: "27/05/2015 21:04"), several times cheaper in a list of cards."""
+    if not value:
+        return ""
+    django_format = get_format("SHORT_DATETIME_FORMAT")
+    pattern = _strftime_pattern(django_format)
+    return value.strftime(pattern) if pattern else date_format(value, django_format)
 
 
 @register.simple_tag(takes_context=True)
