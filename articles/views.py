@@ -33,10 +33,23 @@ SECTION_BLOCK_CANDIDATES = 400
 # What no public page shows: the search engine's words (a few kilobytes an article).
 NEVER_SHOWN = ("search_document",)
 
-# Everything an article page shows beside the article, in a fixed number of queries.
+# The columns of a quote the page shows: no biography nor description of its speaker.
+QUOTE_COLUMNS = ("article_id", "role", "text", "ref", "is_pull_quote", "speaker__full_name")
+QUOTE_COLUMNS += ("speaker__slug", "speaker__organisation__name")
+
+# Everything an article page shows beside the article, in a fixed number of queries, and only
+# the columns it shows.
 ARTICLE_DETAILS = (
-    Prefetch("bylines", Byline.objects.select_related("author")),
-    Prefetch("quotes", Quote.objects.select_related("speaker__organisation")),
+    Prefetch(
+        "bylines",
+        Byline.objects.select_related("author").only(
+            "article_id", "author__name", "author__slug", "author__is_agency"
+        ),
+    ),
+    Prefetch(
+        "quotes",
+        Quote.objects.select_related("speaker__organisation").only(*QUOTE_COLUMNS),
+    ),
     "notes",
     "tags",
 )
