@@ -246,7 +246,10 @@ def sample_data(database):
         "home page": ["/"],
         "section page": [f"/rubriques/{slug}/" for (slug,) in sections],
         "article page": [f"/articles/{slug}-{pk}/" for pk, slug in articles],
-        "search": [f"/recherche/?{urllib.parse.urlencode({'q': q})}" for q in run.SEARCHES],
+        "search": [
+            f"/recherche/?{urllib.parse.urlencode({'q': q})}"
+            for q in (run.COMMON_SEARCH, run.RARE_SEARCH)
+        ],
     }
     return {
         "reads": reads,
