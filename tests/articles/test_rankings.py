@@ -139,3 +139,13 @@ def test_ranking_queries_are_bounded_whatever_the_data(client, section, django_a
     with django_assert_num_queries(3):
         assert len(popularity.most_read(7, limit=20)) == 20
         assert len(popularity.most_commented(7, limit=20)) == 20
+
+
+def test_counts_are_grouped_the_french_way(client, three, settings):
+    views(three[0], 2246)
+    views(three[1], 1)
+    html = client.get("/classements/").content.decode()
+    assert "2\u00a0246 vues" in html  # a non-breaking space, as French typography has it
+    assert "1 vue<" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "2,246 views" in client.get("/classements/").content.decode()
