@@ -41,7 +41,9 @@ What it does:
    Every process it starts is stopped in a `finally` block, on Ctrl-C or a kill as well.
 4. Measures, with `wrk -t2 -c16 -d10s --latency -H "Accept-Encoding: gzip"` (as browsers ask:
    the static file and cached pages are sent compressed; pages made afresh are not) after 2 s of
-   warm-up, each case reading its paths at random:
+   warm-up (--spread-seconds, 30 s, for the 10,000 cached article pages: each process keeps in
+   memory the pages it served, and the fill left each with about half), each case reading its
+   paths at random:
    - cold: the home page; 10,000 different article pages (--articles; every article of the data
      set); search for a common word, «calendrier» (in nearly every article: the site ranks its
      newest matches, SEARCH_CANDIDATES), and for rare words, «rugby Figeac» (a handful: no
@@ -131,6 +133,13 @@ VENV_BIN = ROOT / ".venv" / "bin"
 RESULTS = BENCH / "results" / "latest.md"
 BASELINE = ROOT / "staticfiles" / "bench" / "baseline.html"
 BASELINE_GZIP = BASELINE.with_name("baseline.html.gz")
+BASELINE_PLAIN = BASELINE.with_name("plain.html")  # the same page, without a compressed copy
+# Each case is compared with the static file sent as it is sent: compressed (whole pages from
+# the page cache) or not (pages made afresh, beacons, posts).
+STATIC_CASES = {
+    "start": ["static baseline, compressed (start)", "static baseline, plain (start)"],
+    "end": ["static baseline, compressed (end)", "static baseline, plain (end)"],
+}
 POSTGRES = os.environ.get("BENCH_POSTGRES", dataset.SERVER)
 DATABASE = "newsroom_bench"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -207,7 +216,9 @@ def main():
             server.start()
             headers[mode] = server.headers("/")
             if not results:
-                results.append(measure_pages(server, "static baseline (start)", "-", data, options))
+                results += [
+                    measure_pages(server, c, "-", data, options) for c in STATIC_CASES["start"]
+                ]
             results += measure_cases(server, mode, data, env, options, checks)
             server.stop()
             server = None
@@ -225,7 +236,7 @@ def main():
         server = Server(env | CACHE_MODES["on"], work / "gunicorn-end.log", port)
         server.start()
         results.append(storm_case(server, data, options, checks))
-        results.append(measure_pages(server, "static baseline (end)", "-", data, options))
+        results += [measure_pages(server, c, "-", data, options) for c in STATIC_CASES["end"]]
         server.stop()
         server = None
     except KeyboardInterrupt:
@@ -253,6 +264,7 @@ def clean_up(server, work, *, keep_db):
         ("delete the bench: keys in Redis", clear_redis),
         ("remove the baseline", lambda: BASELINE.unlink(missing_ok=True)),
         ("remove the compressed baseline", lambda: BASELINE_GZIP.unlink(missing_ok=True)),
+        ("remove the plain baseline", lambda: BASELINE_PLAIN.unlink(missing_ok=True)),
         ("remove its folder", lambda: BASELINE.parent.exists() and BASELINE.parent.rmdir()),
         ("remove the temporary files", lambda: shutil.rmtree(work, ignore_errors=True)),
     ]
@@ -294,6 +306,12 @@ def parse_arguments():
         type=int,
         default=30,
         help="seconds of the storm: article pages read while every one goes stale",
+    )
+    parser.add_argument(
+        "--spread-seconds",
+        type=int,
+        default=30,
+        help="seconds of readers before measuring the cached article pages (see measure_pages)",
     )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DATABASE} at the end")
     parser.add_argument(
@@ -465,10 +483,11 @@ def sample_data(work, count):
     unpublished = [article for article in articles if article[0] not in open_ids]
     unpublished = unpublished[:STORM_UNPUBLISHED]
     baseline = f"/static/{BASELINE.relative_to(ROOT / 'staticfiles')}"
+    plain = f"/static/{BASELINE_PLAIN.relative_to(ROOT / 'staticfiles')}"
     article_paths = [f"/articles/{slug}-{pk}/" for pk, slug in articles]
     paths = {
-        "static baseline (start)": [baseline],
-        "static baseline (end)": [baseline],
+        **{case: [baseline] for case in (STATIC_CASES["start"][0], STATIC_CASES["end"][0])},
+        **{case: [plain] for case in (STATIC_CASES["start"][1], STATIC_CASES["end"][1])},
         "home page": ["/"],
         "section page": [SECTION],
         "article pages": article_paths,
@@ -541,6 +560,7 @@ def prepare_baseline(env, data):
     # Compressed as collectstatic compresses static files, and as the page cache keeps pages:
     # wrk asks for gzip as browsers do, so both answer compressed.
     BASELINE_GZIP.write_bytes(gzip.compress(html.encode(), compresslevel=9, mtime=0))
+    BASELINE_PLAIN.write_text(html)
     page["baseline"] = BASELINE.stat().st_size
     page["baseline_gzip"] = BASELINE_GZIP.stat().st_size
     return page
@@ -727,7 +747,14 @@ def measure_pages(server, case, mode, data, options):
         # With the page cache off, the parts of pages are cached all the same (an article's own
         # part is kept a day, FRAGMENT_CACHE_SECONDS); with it on, whole pages.
         filled = fill_cache(server, label, paths, fill_seconds(mode, options))
-    result = measure(server, label, mode, options, "paths.lua", [data["files"][case]])
+    warm_up = options.warm_up
+    if filled and mode == "on":
+        # Each process keeps in memory the pages it served: the fill left each with about half
+        # of them. Readers at random for SPREAD_SECONDS more bring nearly every page into each
+        # (the state of a site read all day), then the measurement.
+        warm_up = max(warm_up, options.spread_seconds)
+    arguments = [data["files"][case]]
+    result = measure(server, label, mode, options, "paths.lua", arguments, warm_up=warm_up)
     return result | ({"filled": filled} if filled else {})
 
 
@@ -737,7 +764,7 @@ def fill_seconds(mode, options):
     if mode != "on":
         return options.fill_seconds
     kept = int(CACHE_MODES["on"]["PAGE_CACHE_SECONDS"])
-    measured = max(options.warm_up + options.duration, STORM_CHANGE_SECONDS)
+    measured = max(options.spread_seconds, options.warm_up) + options.duration
     return min(options.fill_seconds, kept - measured - 40)
 
 
@@ -778,10 +805,11 @@ def fill_cache(server, case, paths, seconds):
     return {"pages": fetched, "of": len(paths), "seconds": elapsed}
 
 
-def measure(server, case, mode, options, script, arguments, *, warm=True):
+def measure(server, case, mode, options, script, arguments, *, warm=True, warm_up=None):
     """Run wrk: a warm-up first, unless told not to; each run followed by the server settling."""
-    if warm and options.warm_up:
-        wrk(server, options.warm_up, options, script, arguments)
+    warm_up = options.warm_up if warm_up is None else warm_up
+    if warm and warm_up:
+        wrk(server, warm_up, options, script, arguments)
     say(f"Measuring {case}, page cache {mode}.")
     result = wrk(server, options.duration, options, script, arguments)
     return {"case": case, "cache": mode, **result}
@@ -1114,9 +1142,37 @@ def storm_checks(result, served, hits, pages):
 # The report.
 
 
+def static_rates(results):
+    """Return the static baselines' mean rates: {True: compressed, False: plain}."""
+    return {
+        compressed: statistics.mean(
+            r["rps"]
+            for r in results
+            if r["case"] in {cases[not compressed] for cases in STATIC_CASES.values()}
+        )
+        for compressed in (True, False)
+    }
+
+
+def is_compressed(result):
+    """Tell whether most of a case's answers were sent compressed (paths.lua counts them)."""
+    tally = result.get("lua", {})
+    answered = sum(tally.get(name, 0) for name in ("hits", "stale", "misses", "uncached"))
+    return answered > 0 and tally.get("compressed", 0) > answered / 2
+
+
+def ratio(result, rates):
+    """Return a case's rate over the static file's sent the same way (compressed or plain)."""
+    return result["rps"] / rates[is_compressed(result)]
+
+
 def format_report(results, checks, built, page, headers, options, seconds, loads):
-    baselines = [r["rps"] for r in results if r["case"].startswith("static baseline")]
-    baseline = statistics.mean(baselines)
+    rates = static_rates(results)
+    # The start and end of each kind of baseline: the machine's speed should not have moved.
+    pairs = [
+        [r["rps"] for r in results if r["case"] in kind]
+        for kind in zip(*STATIC_CASES.values(), strict=True)
+    ]
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -1139,8 +1195,8 @@ def format_report(results, checks, built, page, headers, options, seconds, loads
         ),
         f"Article pages: {page['mean']:,} bytes on average (median {page['median']:,}, "
         f"{page['min']:,} to {page['max']:,}, over {SIZE_SAMPLE} of them); static baseline: "
-        f"{page['baseline']:,} bytes, served by whitenoise, {baseline:,.0f} requests/s "
-        f"(mean of {', '.join(f'{b:,.0f}' for b in baselines)}).",
+        f"{page['baseline']:,} bytes ({page['baseline_gzip']:,} compressed), served by "
+        f"whitenoise: {rates[True]:,.0f} requests/s compressed, {rates[False]:,.0f} plain.",
     ]
     cores = os.cpu_count() or 1
     lines.append(
@@ -1152,7 +1208,7 @@ def format_report(results, checks, built, page, headers, options, seconds, loads
             "**Other work was running on the machine when the run started: these figures are "
             "unreliable; run again when it is quiet.**"
         )
-    if max(baselines) > 1.2 * min(baselines):
+    if any(max(pair) > 1.2 * min(pair) for pair in pairs):
         lines.append(
             "**The static baseline changed by more than 20 % during the run: the machine's "
             "speed changed (other work?); compare the cases measured close to each baseline, or "
@@ -1166,15 +1222,15 @@ def format_report(results, checks, built, page, headers, options, seconds, loads
     lines += [
         "",
         "| case | page cache | requests/s | × baseline | p50 ms | p99 ms | non-2xx/3xx "
-        "| socket errors | KB/response | cache hits |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| socket errors | KB/response | sent | cache hits |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|",
     ]
     for r in results:
         hits = format_hits(r["lua"])
         lines.append(
-            f"| {r['case']} | {r['cache']} | {r['rps']:,.0f} | {r['rps'] / baseline:.3f} "
+            f"| {r['case']} | {r['cache']} | {r['rps']:,.0f} | {ratio(r, rates):.3f} "
             f"| {r['p50']:.1f} | {r['p99']:.1f} | {r['non_2xx']:,} | {r['errors']:,} "
-            f"| {r['kb']:.1f} | {hits} |"
+            f"| {r['kb']:.1f} | {'gzip' if is_compressed(r) else 'plain'} | {hits} |"
         )
     lines += ["", "Filled before measuring (each page fetched once, four at a time):", ""]
     lines += [
@@ -1187,7 +1243,10 @@ def format_report(results, checks, built, page, headers, options, seconds, loads
     lines += [f"- {check_status(c)}: {c['text']}" for c in checks]
     lines += [
         "",
-        "Notes: the ratio is requests/s over the static baseline's mean requests/s. "
+        "Notes: the ratio is requests/s over the static baseline's mean requests/s, the "
+        'baseline sent as the case\'s answers were ("sent"): whole pages from the page cache '
+        "go compressed to browsers, as whitenoise sends static files; pages made afresh go "
+        "plain, and are compared with the same file without its compressed copy. "
         "non-2xx/3xx counts statuses of 400 or more (wrk's count). KB/response includes the "
         "HTTP headers. Cache hits: the share of X-Page-Cache: hit among the responses carrying "
         'that header; "-" when none did (the page cache does not handle that URL, or is off); '
@@ -1239,7 +1298,7 @@ def format_layers(layers, results):
     """Return the table of what each cache layer earns on its pages: rate with it, without it."""
     if not layers:
         return ""
-    baseline = statistics.mean(r["rps"] for r in results if r["case"].startswith("static"))
+    rates = static_rates(results)
     with_all = {(r["case"], r["cache"]): r for r in results}
     lines = [
         "",
@@ -1257,7 +1316,7 @@ def format_layers(layers, results):
         setting = ", ".join(f"{k}={v}" for k, v in row["setting"].items())
         lines.append(
             f"| {row['layer']} | {setting} | {row['case']} | {row['cache']} | {full['rps']:,.0f} "
-            f"| {row['rps']:,.0f} | {row['rps'] / baseline:.3f} | {row['p99']:.1f} "
+            f"| {row['rps']:,.0f} | {ratio(row, rates):.3f} | {row['p99']:.1f} "
             f"| {full['rps'] / row['rps'] - 1:+.0%} |"
         )
     return "\n".join(lines) + "\n"
