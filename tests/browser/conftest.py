@@ -277,13 +277,18 @@ def readers_article(section):
         places.append((after, quote.ref))  # after that paragraph
     article.body = rendering.place_quotes(article.body, places)
     article.save(update_fields=["body"])
-    Comment.objects.create(
+    approved_comment(article, "Paul V.", "Une fusion de plus, on verra bien ce qui en sortira.")
+    return article
+
+
+def approved_comment(article, name, text):
+    """Return a reader's comment on the article, approved by a moderator."""
+    return Comment.objects.create(
         article=article,
-        display_name="Paul V.",
-        email="paul@example.org",
-        text="Une fusion de plus, on verra bien ce qui en sortira.",
+        display_name=name,
+        email=f"{name.split()[0].lower()}@example.org",
+        text=text,
         status=Comment.Status.APPROVED,
         moderated_at=timezone.now(),
-        text_hash="paul-first-comment",
+        text_hash=f"{name}-{text}",
     )
-    return article

@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles import popularity
 from articles.models import HourlyViews
 from comments.models import Comment, Report
-from tests.browser.conftest import eventually, expect, log_in
+from tests.browser.conftest import approved_comment, eventually, expect, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -207,15 +207,7 @@ def test_reader_is_counted_comments_reports_and_sees_the_approved_comment(
 def test_the_pages_one_report_form_goes_to_the_comment_the_reader_reports(
     new_page, readers_article
 ):
-    Comment.objects.create(
-        article=readers_article,
-        display_name="Lucie B.",
-        email="lucie@example.org",
-        text="Le salon commun, enfin !",
-        status=Comment.Status.APPROVED,
-        moderated_at=timezone.now(),
-        text_hash="lucie-first-comment",
-    )
+    approved_comment(readers_article, "Lucie B.", "Le salon commun, enfin !")
     paul, lucie = Comment.objects.order_by("submitted_at", "pk")
     reader = new_page()
     reader.goto(readers_article.get_absolute_url())
