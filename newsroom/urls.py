@@ -15,6 +15,7 @@ urlpatterns = [
     path("desk/", admin.site.urls),
     path("langue/<str:code>/", views.switch_language, name="switch_language"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_views.sitemap,

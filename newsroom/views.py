@@ -3,10 +3,19 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
+
+
+@require_GET
+def favicon(request):
+    """Send browsers and crawlers that ask for /favicon.ico to the site's icon (static/)."""
+    response = redirect(static("favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

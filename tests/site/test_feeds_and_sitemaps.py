@@ -1,9 +1,11 @@
 """Feeds and sitemaps are valid XML that lists published articles; robots.txt points at them."""
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Author, Byline, Section
@@ -132,3 +134,15 @@ def test_pages_advertise_their_feeds(client, newsroom):
     html = client.get(newsroom[0].section.get_absolute_url()).content.decode()
     assert 'type="application/rss+xml"' in html
     assert f"/rubriques/{newsroom[0].section.slug}/rss/" in html
+
+
+def test_the_site_has_an_icon_and_favicon_ico_leads_to_it(client, db):
+    icon = re.search(
+        r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', client.get("/").content.decode()
+    )
+    assert icon, "no icon in the page's head"
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (302, icon[1])
+    assert response["Cache-Control"] == "public, max-age=86400"
+    svg = (settings.BASE_DIR / "static" / "favicon.svg").read_text()
+    assert svg.startswith("<svg") and 'viewBox="0 0 32 32"' in svg
