@@ -1,6 +1,7 @@
 """What the newsroom publishes: sections, bylines, speakers and their quotes, articles."""
 
 import datetime as dt
+import re
 import uuid
 
 from django.conf import settings
@@ -237,6 +238,10 @@ class ArticleQuerySet(InvalidatingQuerySet, TrashQuerySet):
         return self.filter(status=Article.Status.READY)
 
 
+# How a credit that already says what it is starts.
+CREDIT_LABEL = re.compile(r"(?:(?:photos?|crédits?|credits?)\b|©)", re.IGNORECASE)
+
+
 class Article(InvalidatingModel, Trashable):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -396,6 +401,12 @@ class Article(InvalidatingModel, Trashable):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug, "pk": self.pk})
+
+    @property
+    def credit_is_labelled(self):
+        """Tell whether the photo credit already says what it is ("Photo : AFP", "© Ville de
+        Rodez"): the page then shows it as typed, without a second "Photo :"."""
+        return CREDIT_LABEL.match(self.lead_image_credit.strip()) is not None
 
     def is_published(self):
         return (

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles.markers import marker
 from articles.models import Author, Byline, EditorialNote, Quote, Speaker
+from tests.articles.conftest import jpeg
 from tests.conftest import clear_cache, make_article
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,21 @@ def test_home_and_listing_queries_do_not_grow_with_articles(client, section):
         for url in ("/", section.get_absolute_url()):
             counts.append((url, count_queries(client, url)))
     assert counts[:2] == counts[2:]
+
+
+@pytest.mark.parametrize(
+    ("credit", "shown"),
+    [
+        ("Jeanne Martin", "Photo\u00a0: Jeanne Martin"),
+        ("Photo : AFP", "Photo : AFP"),
+        ("photos Studio Midi", "photos Studio Midi"),
+        ("Crédit : Ville de Rodez", "Crédit : Ville de Rodez"),
+        ("© Région Occitanie", "© Région Occitanie"),
+        ("Photographe anonyme", "Photo\u00a0: Photographe anonyme"),
+    ],
+)
+def test_a_credit_that_already_says_photo_is_not_labelled_twice(client, section, credit, shown):
+    article = make_article(section, lead_image_credit=credit)
+    article.lead_image.save("photo.jpg", jpeg(), save=True)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'<span class="credit">{escape(shown)}</span>' in html
