@@ -7,7 +7,7 @@ import pytest
 from articles import publishing
 from articles.markers import marker
 from articles.models import Article, Speaker
-from tests.browser.conftest import DESKTOP, PHONE, expect, log_in
+from tests.browser.conftest import DESKTOP, PHONE, eventually, expect, log_in
 from tests.browser.test_journalist import autocomplete
 
 pytestmark = [
@@ -93,7 +93,16 @@ def test_a_quote_inserted_from_the_editor_stays_after_its_paragraph(
 
     # Two paragraphs written above the others, at the top of the text.
     text.locator("p").first.click()
-    desk.keyboard.press("Control+Home")
+
+    def caret_at_the_start():  # the editor may take the click after the first key press
+        desk.keyboard.press("Control+Home")
+        return text.evaluate(
+            "(box) => { const s = getSelection(); const first = box.querySelector('p');"
+            " return s.rangeCount > 0 && s.isCollapsed && first.contains(s.anchorNode)"
+            " && s.anchorOffset === 0; }"
+        )
+
+    assert eventually(caret_at_the_start)
     for paragraph in ADDED_ABOVE:
         desk.keyboard.type(paragraph)
         desk.keyboard.press("Enter")
