@@ -38,7 +38,13 @@ def bump(scopes):
     cache.set_many({_key(scope): time.time_ns() for scope in scopes}, timeout=None)
     if settings.REDIS_URL:
         try:  # a raw Redis call: the cache's own failure policy does not cover it
-            redis_client().publish(cache.make_key(CHANNEL), " ".join(scopes))
+            client = redis_client()
+            client.publish(cache.make_key(CHANNEL), " ".join(scopes))
+            # Redis answers a publish before it has written the message to the subscribers'
+            # sockets (both go out in the same pass of its event loop, in no set order). A
+            # command sent after the answer is read in a later pass: once it is answered, every
+            # process has the message waiting, and the next page it serves reads it.
+            client.ping()
         except Exception as error:  # Redis down: every process trusts nothing until it is back
             report_unreachable(error)
     versions.forget(scopes)
