@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -296,6 +297,19 @@ class Article(InvalidatingModel, Trashable):
         blank=True,
         help_text=_("Describes the photo for readers who cannot see it."),
     )
+    # Where the photo's subject is, as fractions of its width and height from the top left:
+    # the crops that cards and search engines ask for are cut around it.
+    lead_image_focal_x = models.FloatField(
+        _("focal point, across"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Click the photo to set where its subject is: crops keep that point in."),
+    )
+    lead_image_focal_y = models.FloatField(
+        _("focal point, down"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     body = SanitizedRichTextField(
         _("body"),
         extensions=BODY_EXTENSIONS,
@@ -342,6 +356,22 @@ class Article(InvalidatingModel, Trashable):
             "For an obituary or a sensitive story: never listed as most read or commented."
         ),
     )
+    # La une: the editors' choice of what leads the home page. Position 1 leads; two articles at
+    # one position show the one pinned last first. Unpinned at `pinned_until`.
+    pinned_position = models.PositiveSmallIntegerField(
+        _("position on the front page"),
+        null=True,
+        blank=True,
+        choices=[(n, n) for n in range(1, 7)],
+        help_text=_("1 leads the home page; leave empty for the latest stories' order."),
+    )
+    pinned_until = models.DateTimeField(
+        _("pinned until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: until an editor unpins it."),
+    )
+    pinned_at = models.DateTimeField(_("pinned at"), null=True, blank=True, editable=False)
     review_note = models.TextField(
         _("note from the editor"),
         blank=True,
@@ -359,6 +389,9 @@ class Article(InvalidatingModel, Trashable):
     # The words readers search, weighted (headline, then kicker and lede, then body): written by
     # PostgreSQL itself whenever the text is (migration 0009's trigger); empty on SQLite.
     search_document = SearchVectorField(null=True, editable=False)
+    # The same words in lower case and without accents, for the search on SQLite ("poles" finds
+    # "pôles"): kept current with the text on every write.
+    search_text = models.TextField(default="", editable=False)
     # Changes on every save from the desk; a form carrying an older token is refused.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -380,6 +413,12 @@ class Article(InvalidatingModel, Trashable):
         indexes = [
             # Every public listing: published() newest first, as Meta.ordering sorts.
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # The home page's pins: a handful of rows at most.
+            models.Index(
+                fields=["pinned_position"],
+                condition=Q(pinned_position__isnull=False),
+                name="article_pinned_idx",
+            ),
             # The desk's trash and the purge. Partial: it holds the trash only, and a reader's
             # query ("not in the trash") is never tempted by it.
             models.Index(
@@ -393,6 +432,12 @@ class Article(InvalidatingModel, Trashable):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_time",
                 violation_error_message=_("A published article needs a publication time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image_focal_x__gte=0, lead_image_focal_x__lte=1)
+                & Q(lead_image_focal_y__gte=0, lead_image_focal_y__lte=1),
+                name="focal_point_inside_photo",
+                violation_error_message=_("The focal point must lie inside the photo."),
             ),
         ]
 
