@@ -17,6 +17,12 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 RENDITION_WIDTHS = (480, 800, 1200)
+# What Article.lead_image_renditions holds: the photo whole ("original", its own ratio) and its
+# crops, each a list of {"url", "width", "height"}, narrowest first. Cards show a crop, the
+# article page the photo whole, search engines all three crops (schema.org NewsArticle asks for
+# 16x9, 4x3 and 1x1). Each crop is cut around the focal point the journalist set in the desk.
+ORIGINAL = "original"
+CROPS = {"16:9": (16, 9), "4:3": (4, 3), "1:1": (1, 1)}
 
 # Memory. What a photo costs a worker is its pixels, whatever the file weighs: a 100 KB PNG can
 # declare 40 megapixels. So its size is read from the header and checked before any pixel is
@@ -182,20 +188,75 @@ def rendition_sizes(width, height):
     return [size for size in sizes if size[0] < width] or [(width, height)]
 
 
-def working_copy(source, size):
+def crop_box(width, height, focal, ratio):
+    """Return the largest box of the ratio in the photo, centred on the focal point if it can be."""
+    # (left, top, right, bottom) in the upright photo's pixels. Near an edge the box stops at the
+    # edge rather than leave the photo: the focal point is then off centre, but always inside.
+    across, down = ratio
+    if width * down >= height * across:  # wider than the ratio: the crop takes the full height
+        box_width, box_height = max(1, round(height * across / down)), height
+    else:
+        box_width, box_height = width, max(1, round(width * down / across))
+    left = min(max(round(focal[0] * width - box_width / 2), 0), width - box_width)
+    top = min(max(round(focal[1] * height - box_height / 2), 0), height - box_height)
+    return left, top, left + box_width, top + box_height
+
+
+def crop_sizes(box_width, ratio):
+    """Return the (width, height) of each rendition of a crop this wide: none wider than it."""
+    across, down = ratio
+    widths = [target for target in RENDITION_WIDTHS if target <= box_width]
+    if box_width < RENDITION_WIDTHS[-1] and box_width not in widths:
+        widths.append(box_width)  # the crop whole: search engines want it as wide as it can be
+    return [(target, max(1, round(target * down / across))) for target in widths]
+
+
+def renditions_of(stored, ratio=ORIGINAL):
+    """Return the stored renditions of the photo whole or of one crop (none: an empty list)."""
+    if isinstance(stored, list):  # before crops (migration 0012), as an old version holds it
+        return stored if ratio == ORIGINAL else []
+    return (stored or {}).get(ratio) or []
+
+
+def card_photo(article, ratio):
+    """Return what a card's <img> needs of the lead photo cut at the ratio, or None."""
+    # Built once per card from the loaded renditions: no query, no storage call. A photo whose
+    # crops are yet to be cut (manage.py cut_crops) shows whole, cut by the card's CSS.
+    stored = article.lead_image_renditions
+    renditions = renditions_of(stored, ratio) or renditions_of(stored)
+    if not renditions:
+        return None
+    widest = renditions[-1]
+    return {
+        "src": renditions[0]["url"],
+        "srcset": ", ".join(f"{r['url']} {r['width']}w" for r in renditions),
+        "width": widest["width"],
+        "height": widest["height"],
+    }
+
+
+def working_copy(source, size, least=None):
     """Return the photo upright in RGB, shrunk to no less than size: enough to resize it well."""
     # Shrunk before it is turned, so that no second full-size copy is ever held: a JPEG by
     # libjpeg as it decodes (its scaled decoding filters as well as a resize), any photo by whole
     # factors, band after band of rows, down to twice the size (as Image.thumbnail() does).
+    # `least`, the size the crops need of the whole photo, may keep it larger than that, never at
+    # the cost of a second full-size copy (a photo to convert to RGB): the crops are then cut from
+    # what the photo's widths need, a little smaller.
     turn = turn_upright(source)
-    wanted = (size[1], size[0]) if turn in SIDEWAYS else size  # in the file's own orientation
+    least = least or size
+    if turn in SIDEWAYS:  # in the file's own orientation
+        size, least = (size[1], size[0]), (least[1], least[0])
     if source.format == "JPEG":
         # libjpeg decodes straight to 1/2, 1/4 or 1/8 of the size, no smaller than the widest
-        # rendition: its scaled decoding filters as well as a resize does.
-        source.draft("RGB", wanted)
-    wanted = (2 * wanted[0], 2 * wanted[1])
+        # rendition or crop: its scaled decoding filters as well as a resize does.
+        source.draft("RGB", (max(size[0], least[0]), max(size[1], least[1])))
+    wanted = (2 * size[0], 2 * size[1])
     source.load()
     factor = max(1, min(source.width // wanted[0], source.height // wanted[1]))
+    sharper = max(1, min(factor, source.width // least[0], source.height // least[1]))
+    if sharper > 1 or source.mode == "RGB":  # else converting it would copy it at full size
+        factor = sharper
     image = source
     if factor > 1 or source.mode != "RGB":
         image = Image.new("RGB", (-(-source.width // factor), -(-source.height // factor)))
@@ -209,12 +270,37 @@ def working_copy(source, size):
     return image
 
 
-def make_renditions(article):
-    """Write the lead photo's smaller widths once and return them; if the disk refuses, none."""
+def crops_need(boxes):
+    """Return the share of the photo the crops need, for their widest rendition to be sharp."""
+    return max(
+        min(RENDITION_WIDTHS[-1], right - left) / (right - left)
+        for left, _top, right, _bottom in boxes.values()
+    )
+
+
+def make_renditions(article, *, crops_only=False):
+    """Write the lead photo's widths and crops once and return them; if the disk refuses, none."""
+    # crops_only: a new focal point; the photo's widths, already written, are kept as they are.
     if not article.lead_image:
-        return []
+        return {}
     storage = article.lead_image.storage
+    focal = (article.lead_image_focal_x, article.lead_image_focal_y)
     written = []
+
+    def write(image, name, size, box=None):
+        rendition = image
+        if box is not None or image.size != size:
+            rendition = image.resize(size, Image.Resampling.BICUBIC, box=box, reducing_gap=2.0)
+        buffer = BytesIO()
+        rendition.save(buffer, "WEBP", quality=82)
+        if rendition is not image:
+            rendition.close()
+        if storage.exists(name):
+            storage.delete(name)
+        written.append(name)  # before the write: a refused one may leave a part
+        name = storage.save(name, ContentFile(buffer.getvalue()))
+        return {"url": storage.url(name), "width": size[0], "height": size[1]}
+
     article.lead_image.open("rb")
     try:
         with Image.open(article.lead_image) as source:
@@ -222,21 +308,44 @@ def make_renditions(article):
             if turn_upright(source) in SIDEWAYS:
                 width, height = height, width
             sizes = rendition_sizes(width, height)
-            image = working_copy(source, sizes[-1])
-            digest = hashlib.sha256(article.lead_image.name.encode()).hexdigest()[:16]
-            renditions = []
-            for size in sizes:
-                rendition = image
-                if image.size != size:
-                    rendition = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
-                buffer = BytesIO()
-                rendition.save(buffer, "WEBP", quality=82)
-                name = f"renditions/{digest}-{size[0]}.webp"
-                if storage.exists(name):
-                    storage.delete(name)
-                written.append(name)  # before the write: a refused one may leave a part
-                name = storage.save(name, ContentFile(buffer.getvalue()))
-                renditions.append({"url": storage.url(name), "width": size[0], "height": size[1]})
+            boxes = {ratio: crop_box(width, height, focal, shape) for ratio, shape in CROPS.items()}
+            need = crops_need(boxes)
+            least = (math.ceil(width * need), math.ceil(height * need))
+            image = working_copy(source, sizes[-1], least)
+            # The working copy's pixels for one of the photo's, across and down.
+            scale_x, scale_y = image.width / width, image.height / height
+            photo = article.lead_image.name
+            digest = hashlib.sha256(photo.encode()).hexdigest()[:16]
+            # Crops are named by their focal point too: a new point gives new addresses (no cache
+            # shows the old crop), and an earlier version of the article keeps the files it names.
+            cut = hashlib.sha256(f"{photo} {focal[0]!r} {focal[1]!r}".encode()).hexdigest()[:16]
+            if crops_only:
+                renditions = {ORIGINAL: renditions_of(article.lead_image_renditions)}
+            else:
+                renditions = {
+                    ORIGINAL: [
+                        write(image, f"renditions/{digest}-{size[0]}.webp", size) for size in sizes
+                    ]
+                }
+            for ratio, box in boxes.items():
+                # In the working copy's pixels, never past its edges (a float's last digit).
+                left, top, right, bottom = box
+                within = (
+                    left * scale_x,
+                    top * scale_y,
+                    min(right * scale_x, image.width),
+                    min(bottom * scale_y, image.height),
+                )
+                box_width = max(1, math.floor(within[2] - within[0] + 1e-6))
+                renditions[ratio] = [
+                    write(
+                        image,
+                        f"renditions/{cut}-{ratio.replace(':', 'x')}-{size[0]}.webp",
+                        size,
+                        within,
+                    )
+                    for size in crop_sizes(box_width, CROPS[ratio])
+                ]
     except OSError:
         remove_files(storage, written)
         raise
@@ -246,9 +355,20 @@ def make_renditions(article):
 
 
 def refresh_renditions(article):
-    """Make the lead photo's widths again, for a photo stored without them (a script, the demo)."""
+    """Make the lead photo's widths and crops again, for a photo stored without them (a script)."""
     article.lead_image_renditions = make_renditions(article)
     article.save(update_fields=["lead_image_renditions"])
+
+
+def refresh_crops(article):
+    """Cut the lead photo's crops again and save them, for a photo stored before crops."""
+    cut_crops(article)
+    article.save(update_fields=["lead_image_renditions"])
+
+
+def has_crops(article):
+    """Tell whether the lead photo's crops are cut (photos stored before crops are not)."""
+    return all(renditions_of(article.lead_image_renditions, ratio) for ratio in CROPS)
 
 
 def store_lead_image(article):
@@ -258,7 +378,7 @@ def store_lead_image(article):
     # goes up to the desk, which saves the rest of the article and tells the journalist.
     photo = article.lead_image
     if not photo:  # the photo was taken off the article
-        article.lead_image_renditions = []
+        article.lead_image_renditions = {}
         return
     storage, field = photo.storage, photo.field
     # A name nothing uses yet, which save() keeps: where a refused write leaves its part.
@@ -275,12 +395,21 @@ def store_lead_image(article):
         raise
 
 
+def cut_crops(article):
+    """Cut the lead photo's crops again around its new focal point, before the article is saved."""
+    # If the disk refuses, what was written is removed, the article keeps its previous crops and
+    # the OSError goes up to the desk, which saves the rest and tells the journalist.
+    if article.lead_image:
+        keep = bool(renditions_of(article.lead_image_renditions))
+        article.lead_image_renditions = make_renditions(article, crops_only=keep)
+
+
 def restore_lead_image(article):
     """Give the article back the lead photo it has in the database (or none, if it is new)."""
     fields = ["lead_image", "lead_image_width", "lead_image_height", "lead_image_renditions"]
     saved = type(article)._base_manager.filter(pk=article.pk).values(*fields).first()
     if saved is None:
-        saved = dict.fromkeys(fields) | {"lead_image": "", "lead_image_renditions": []}
+        saved = dict.fromkeys(fields) | {"lead_image": "", "lead_image_renditions": {}}
     for name in fields:  # the photo first: assigning it computes the sizes again
         setattr(article, name, saved[name])
 
@@ -311,4 +440,16 @@ def refusal_message(error):
     return _(
         "The photo could not be stored: %(reason)s. The article was saved without the new "
         "photo; try again, and tell the technical team if it happens again."
+    ) % {"reason": reason}
+
+
+def crops_refusal_message(error):
+    """Tell the journalist, in a sentence, that the disk refused the new crops and what was kept."""
+    reason = DISK_REFUSALS.get(error.errno) or _("the server’s disk refused it (%(error)s)") % {
+        "error": error.strerror or error
+    }
+    return _(
+        "The photo could not be cut again around its new focal point: %(reason)s. The article "
+        "was saved with its previous crops; try again, and tell the technical team if it "
+        "happens again."
     ) % {"reason": reason}

@@ -2,12 +2,34 @@
 
 from django.conf import settings
 
+from articles.images import CROPS, renditions_of
 
-def _image_urls(article, request):
+
+def _images(article, request):
+    """Return the lead photo at the three ratios search engines ask for, each at its widest."""
+    # Google asks for 16x9, 4x3 and 1x1, at least 1200 px wide: make_renditions cuts each crop up
+    # to that width when the photo allows. A photo whose crops are yet to be cut gives itself.
     if not article.lead_image:
         return []
-    urls = [rendition["url"] for rendition in article.lead_image_renditions]
-    return [request.build_absolute_uri(url) for url in [*urls, article.lead_image.url]]
+    stored = article.lead_image_renditions
+    widest = [crop[-1] for crop in (renditions_of(stored, ratio) for ratio in CROPS) if crop]
+    if not widest:
+        widest = [
+            {
+                "url": article.lead_image.url,
+                "width": article.lead_image_width,
+                "height": article.lead_image_height,
+            }
+        ]
+    return [
+        {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(image["url"]),
+            "width": image["width"],
+            "height": image["height"],
+        }
+        for image in widest
+    ]
 
 
 def _author(author, request):
@@ -32,7 +54,7 @@ def news_article(article, request):
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": modified.isoformat() if modified else None,
         "author": [_author(byline.author, request) for byline in article.bylines.all()],
-        "image": _image_urls(article, request),
+        "image": _images(article, request),
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in article.tags.all()],
         "inLanguage": "fr",

@@ -314,11 +314,12 @@ def _articles(cursor, writer, *, count, days, people, now):
             quotes.append((pk, speaker[0], speaker[4], text, ref, has_pull_quote and n == 0))
         paragraphs = [p + markers[n] for n, p in enumerate(paragraphs, 1)]
         paragraphs.insert(subhead_at, subhead)
+        # search_text last: read on SQLite only, PostgreSQL searches its own document.
         articles.append(
-            (pk, kicker, headline, slugify(headline)[:200], lede, "", "[]", "", "", "",
+            (pk, kicker, headline, slugify(headline)[:200], lede, "", "{}", "", "", "",
              "".join(paragraphs), 1 + pk % len(SECTIONS), "published", published_at, False, True,
              False, "", hashlib.md5(f"token{pk}".encode()).hexdigest(), published_at,
-             published_at)
+             published_at, 0.5, 0.5, "")
         )  # fmt: skip
         for position, author in enumerate(
             rng.sample(range(1, people["authors"] + 1), rng.choice((1, 1, 1, 2)))
@@ -344,7 +345,8 @@ def _articles(cursor, writer, *, count, days, people, now):
         ["id", "kicker", "headline", "slug", "lede", "lead_image", "lead_image_renditions",
          "lead_image_caption", "lead_image_credit", "lead_image_alt", "body", "section_id",
          "status", "published_at", "is_embargoed", "is_open_for_comments",
-         "is_excluded_from_rankings", "review_note", "edit_token", "created_at", "updated_at"],
+         "is_excluded_from_rankings", "review_note", "edit_token", "created_at", "updated_at",
+         "lead_image_focal_x", "lead_image_focal_y", "search_text"],
         articles,
     )  # fmt: skip
     for _name, definition in search_indexes:

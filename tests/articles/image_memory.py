@@ -7,7 +7,8 @@ Used by tests/articles/test_images.py, and by hand to compare versions:
 
 It prints one line of JSON: the resident memory of the loaded project before the photo
 (baseline_mb), the highest the process reached (peak_mb, from /proc; maxrss_mb, from
-getrusage), the seconds taken, and the renditions made or the messages of the refusal.
+getrusage), the seconds taken, and the renditions made (the photo whole, then each crop by its
+ratio) or the messages of the refusal.
 """
 
 import argparse
@@ -78,7 +79,11 @@ def main():
     except ValidationError as refusal:
         outcome = {"refused": refusal.messages}
     else:
-        outcome = {"renditions": [(r["width"], r["height"]) for r in article.lead_image_renditions]}
+        outcome = {
+            ratio: [(r["width"], r["height"]) for r in renditions]
+            for ratio, renditions in article.lead_image_renditions.items()
+        }
+        outcome["renditions"] = outcome.pop(images.ORIGINAL)
     figures = {
         "baseline_mb": round(baseline, 1),
         "peak_mb": round(resident_mb("VmHWM"), 1),

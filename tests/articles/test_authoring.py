@@ -41,7 +41,7 @@ def test_journalist_writes_submits_and_editor_publishes(
     assert article.lead_image_caption == "Le pôle toulousain et ses start-up"
     assert article.lead_image_credit == "Photo Jeanne Martin"
     assert article.lead_image_width == 1600
-    assert [r["width"] for r in article.lead_image_renditions] == [480, 800, 1200]
+    assert [r["width"] for r in article.lead_image_renditions["original"]] == [480, 800, 1200]
     assert article.body.count("<h2>") == 2
     assert article.quotes.count() == 3
     assert article.quotes.filter(is_pull_quote=True).count() == 1

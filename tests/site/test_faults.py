@@ -374,7 +374,7 @@ def test_a_photo_the_disk_refuses_leaves_the_article_saved_with_its_previous_pho
         article.lead_image_renditions,
     )
     files = refusing_disk.files()
-    assert len(files) == 4  # the photo and its three widths
+    assert len(files) == 13  # the photo, its three widths and three of each of its crops
     data = article_form(
         section,
         headline="Les pôles numériques fusionnent au printemps",
@@ -416,6 +416,6 @@ def test_a_new_article_whose_photo_the_disk_refuses_is_saved_without_a_photo(
     article = Article.objects.get()
     assert article.headline.startswith("Toulouse et Montpellier")
     assert not article.lead_image
-    assert article.lead_image_width is None and article.lead_image_renditions == []
+    assert article.lead_image_width is None and article.lead_image_renditions == {}
     assert refusing_disk.files() == []
     refusal_logged(caplog, refusing_disk)
