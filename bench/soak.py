@@ -412,7 +412,7 @@ class Visitors(threading.Thread):
             "email": f"lecteur{self.number}@example.org",
             "text": text,
         }
-        path, back = f"/articles/{pk}/commentaires/", f"{page}#commentaires"
+        path, back = f"/articles/{pk}/commentaires/", f"{page}#votre-commentaire"
         outcomes = self.post("comment", path, form, cookies, back, first, second)
         # Posted twice, the same comment is stored once, and each post thanked.
         accepted = all(outcome == "accepted" for outcome in outcomes)
@@ -432,7 +432,7 @@ class Visitors(threading.Thread):
             "reason": self.random.choice(["spam", "abuse", "off_topic", "other"]),
             "explanation": f"Signalé pendant le test d'endurance ({marker}).",
         }
-        path, back = f"/commentaires/{pk}/signaler/", f"{page}#commentaire-{pk}"
+        path, back = f"/commentaires/{pk}/signaler/", f"{page}#signalement-{pk}"
         outcomes = sorted(self.post("report", path, form, cookies, back, first, second))
         twice = len(outcomes) == 2
         if twice:

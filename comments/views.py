@@ -20,6 +20,16 @@ from comments.models import BannedWord, Comment
 
 STATUS_SALT = "comments.status"
 TEN_MINUTES = 600
+# The article page shows a message about the reader's comment next to the comment form, in the
+# element of this id, which the redirect's address points at (see `reader_messages`).
+ABOUT_YOUR_COMMENT = "votre-commentaire"
+
+
+def report_notice(comment):
+    """Return the id of the element showing a message about a report on this comment, and the
+    message's extra tags: that id, then the comment's, which it goes beside (`reader_messages`)."""
+    element = f"signalement-{comment.pk}"
+    return element, f"{element} commentaire-{comment.pk}"
 
 
 def status_url(comment):
@@ -60,9 +70,12 @@ def post_comment(request, pk):
     """Validate a reader's comment, store it as pending, and thank them (post/redirect/get)."""
     # The page's details (bylines, quotes, tags…) are loaded only to show the form's errors.
     article = get_object_or_404(Article.objects.published(), pk=pk)
+    back = f"{article.get_absolute_url()}#{ABOUT_YOUR_COMMENT}"
     if not article.accepts_comments:
-        messages.error(request, _("Comments are closed on this article."))
-        return redirect(article)
+        messages.error(
+            request, _("Comments are closed on this article."), extra_tags=ABOUT_YOUR_COMMENT
+        )
+        return redirect(back)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _article_page_with_form(request, article, form)
@@ -84,7 +97,9 @@ def post_comment(request, pk):
     )
     if is_spam:
         messages.error(
-            request, _("Your comment breaks our comment charter and will not be published.")
+            request,
+            _("Your comment breaks our comment charter and will not be published."),
+            extra_tags=ABOUT_YOUR_COMMENT,
         )
     else:
         thanks = _("Thank you! Your comment will appear once a moderator has validated it.")
@@ -92,8 +107,8 @@ def post_comment(request, pk):
             thanks = format_html(
                 '{} <a href="{}">{}</a>', thanks, status_url(comment), _("Follow its status")
             )
-        messages.success(request, thanks)
-    return redirect(f"{article.get_absolute_url()}#commentaires")
+        messages.success(request, thanks, extra_tags=ABOUT_YOUR_COMMENT)
+    return redirect(back)
 
 
 @never_cache
@@ -127,18 +142,21 @@ def report_comment(request, pk):
         )
         response["Cache-Control"] = "private, no-store"
         return response
-    back = f"{comment.article.get_absolute_url()}#commentaire-{comment.pk}"
+    # The acknowledgement shows beside the comment, where the address points.
+    notice, place = report_notice(comment)
+    back = f"{comment.article.get_absolute_url()}#{notice}"
     form = ReportForm(request.POST)
     if not form.is_valid():
         if "reason" in form.errors:
-            messages.error(request, _("Please choose why you report this comment."))
+            messages.error(
+                request, _("Please choose why you report this comment."), extra_tags=place
+            )
         for name, errors in form.errors.items():
             if name != "reason":
                 label = form.fields[name].label if name in form.fields else ""
                 for error in errors:
-                    messages.error(
-                        request, _("%(field)s: %(error)s") % {"field": label, "error": error}
-                    )
+                    text = _("%(field)s: %(error)s") % {"field": label, "error": error}
+                    messages.error(request, text, extra_tags=place)
         return redirect(back)
     visitor = antispam.visitor_hash(request)
     if not antispam.allow("report", visitor, limit=settings.REPORTS_RATE_LIMIT, period=TEN_MINUTES):
@@ -150,9 +168,13 @@ def report_comment(request, pk):
         explanation=form.cleaned_data["explanation"],
     )
     if new:
-        messages.success(request, _("Thank you: the moderators will look at this comment."))
+        messages.success(
+            request, _("Thank you: the moderators will look at this comment."), extra_tags=place
+        )
     else:
-        messages.info(request, _("You have already reported this comment; thank you."))
+        messages.info(
+            request, _("You have already reported this comment; thank you."), extra_tags=place
+        )
     return redirect(back)
 
 

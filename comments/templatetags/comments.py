@@ -33,6 +33,25 @@ def comments_block(context, article):
     }
 
 
+@register.inclusion_tag("comments/messages.html", takes_context=True)
+def reader_messages(context, where):
+    """Render the article page's messages for the top ("top") or beside the comments."""
+    # comments/views.py gives a message, as its extra tags, the id of the element showing it (the
+    # address it redirects to points there), then the id of the comment it goes beside; one
+    # without is about the page, and shows at its top.
+    groups = {}
+    for message in context.get("messages", ()):
+        element, _, beside = (message.extra_tags or "").partition(" ")
+        groups.setdefault((element, beside), []).append(message)
+    return {
+        "groups": [
+            {"id": element, "beside": beside, "messages": shown}
+            for (element, beside), shown in groups.items()
+            if bool(element) == (where == "comments")
+        ],
+    }
+
+
 @register.simple_tag
 def moderation_counts():
     """Return the size of each moderation queue, for the desk's front page."""

@@ -57,4 +57,22 @@
       bringReportForm(details);  // opened before this script ran
     });
   }
+
+  // A message about the reader's comment or report (comments/messages.html) comes after the
+  // comments, where the page's address points: a report's goes into the comment reported. It
+  // takes the focus, so that a screen reader says it, and shows mid-screen.
+  var notices = document.querySelectorAll(".messages-beside");
+  notices.forEach(function (notice) {
+    var comment = notice.dataset.beside && document.getElementById(notice.dataset.beside);
+    if (comment) { (comment.querySelector("article") || comment).appendChild(notice); }
+  });
+  var notice = document.getElementById(window.location.hash.slice(1)) || notices[0];
+  if (notice && notice.classList.contains("messages-beside")) {
+    notice.focus({ preventScroll: true });
+    try {
+      notice.scrollIntoView({ block: "center", behavior: "instant" });
+    } catch (error) {  // a browser that knows no "instant"
+      notice.scrollIntoView();
+    }
+  }
 })();

@@ -17,18 +17,23 @@
     }
   }
 
-  // Turn the rankings' two lists into tabs (WAI-ARIA tabs pattern). Without script,
-  // both lists show one under the other.
-  document.querySelectorAll("[data-tabs]").forEach(function (box, boxIndex) {
-    var panels = box.querySelectorAll(".ranking");
+  // Make tabs of the rankings' lists (WAI-ARIA tabs pattern): a click, or the arrow keys, Home
+  // and End on the tabs, show a list; only the chosen tab is in the Tab order. Without script,
+  // the lists show one under the other, each under its heading (includes/rankings_box.html).
+  document.querySelectorAll("[data-tabs]").forEach(function (box) {
+    var panels = Array.prototype.slice.call(box.querySelectorAll(".ranking"));
+    if (panels.length < 2) { return; }
     var list = document.createElement("div");
+    list.className = "tabs";
     list.setAttribute("role", "tablist");
-    var tabs = [];
-    panels.forEach(function (panel, index) {
+    if (box.hasAttribute("aria-labelledby")) {
+      list.setAttribute("aria-labelledby", box.getAttribute("aria-labelledby"));
+    }
+    var tabs = panels.map(function (panel) {
       var heading = panel.querySelector("h3");
       var tab = document.createElement("button");
       tab.type = "button";
-      tab.id = "tab-" + boxIndex + "-" + index;
+      tab.id = panel.id + "-onglet";
       tab.textContent = heading.textContent;
       tab.setAttribute("role", "tab");
       tab.setAttribute("aria-controls", panel.id);
@@ -37,7 +42,7 @@
       panel.tabIndex = 0;
       heading.hidden = true;
       list.appendChild(tab);
-      tabs.push(tab);
+      return tab;
     });
     function select(chosen) {
       tabs.forEach(function (tab, index) {
@@ -47,17 +52,25 @@
         panels[index].hidden = !on;
       });
     }
-    tabs.forEach(function (tab, index) {
-      tab.addEventListener("click", function () { select(tab); });
-      tab.addEventListener("keydown", function (event) {
-        var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-        if (!step) { return; }
-        var next = tabs[(index + step + tabs.length) % tabs.length];
-        next.focus();
-        select(next);
-      });
+    list.addEventListener("click", function (event) {
+      var tab = event.target.closest("[role=tab]");
+      if (tab) { select(tab); }
+    });
+    list.addEventListener("keydown", function (event) {
+      var index = tabs.indexOf(event.target);
+      var last = tabs.length - 1;
+      var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: last }[event.key];
+      if (index < 0 || next === undefined || event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      event.preventDefault();  // Home and End would scroll the page
+      var tab = tabs[next > last ? 0 : next < 0 ? last : next];
+      select(tab);
+      tab.focus();
     });
     box.insertBefore(list, panels[0]);
-    select(tabs[0]);
+    // A link to one of the lists (#plus-commentes) opens its tab.
+    var linked = panels.filter(function (panel) { return "#" + panel.id === location.hash; });
+    select(tabs[linked.length ? panels.indexOf(linked[0]) : 0]);
   });
 })();

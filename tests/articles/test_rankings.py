@@ -1,8 +1,10 @@
 """Rankings: most read and most commented over a window, published articles only."""
 
 import datetime as dt
+import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -149,3 +151,73 @@ def test_counts_are_grouped_the_french_way(client, three, settings):
     assert "1 vue<" in html
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "2,246 views" in client.get("/classements/").content.decode()
+
+
+def rankings_box(html):
+    return BeautifulSoup(html, "html.parser").select_one("aside.rankings")
+
+
+def lines(items):
+    """Return each element's text as a reader sees it (non-breaking spaces kept)."""
+    return [re.sub(r"[ \t\n]+", " ", item.get_text()).strip() for item in items]
+
+
+def test_without_script_the_article_page_shows_both_rankings_one_under_the_other(client, three):
+    first, second, third = three
+    views(first, 2246)
+    views(second, 3)
+    comment(third, 1)
+    box = rankings_box(client.get(third.get_absolute_url()).content.decode())
+    # The tabs are made by script; the page itself has both lists, each under its heading.
+    assert box.select_one("[role=tab], [hidden]") is None
+    most_read, most_commented = box.select(".ranking")
+    assert most_read.select_one("h3").get_text() == "Sujets les + lus"
+    assert lines(most_read.select("ol > li")) == [
+        "Article 0 2\u00a0246 vues",  # grouped the French way
+        "Article 1 3 vues",
+    ]
+    assert most_read.select_one("li a")["href"] == first.get_absolute_url()
+    assert most_commented.select_one("h3").get_text() == "Sujets les + commentés"
+    assert lines(most_commented.select("ol > li")) == ["Article 2 1 commentaire"]
+    assert box.select_one(".rankings-more a")["href"] == "/classements/"
+
+
+def test_an_empty_ranking_says_so_instead_of_an_empty_list(client, three):
+    box = rankings_box(client.get(three[0].get_absolute_url()).content.decode())
+    assert box.select(".ranking ol") == []
+    assert [p.get_text() for p in box.select(".ranking-empty")] == [
+        "Pas encore assez de lecteurs.",
+        "Pas encore de commentaire.",
+    ]
+
+
+def test_a_section_page_shows_the_sections_own_rankings_with_a_link_to_them(
+    client, three, django_assert_num_queries
+):
+    other = Section.objects.create(name="Économie", slug="economie")
+    elsewhere = make_article(other, headline="Ailleurs", slug="ailleurs")
+    views(elsewhere, 1000)
+    views(three[0], 2)
+    comment(elsewhere, 1)
+    comment(three[1], 1)
+    url = three[0].section.get_absolute_url()
+    # The section, its articles' count and page, the menu; then the box's three queries (most
+    # read, its articles, most commented), kept RANKINGS_CACHE_SECONDS once made.
+    with django_assert_num_queries(7):
+        html = client.get(url).content.decode()
+    box = rankings_box(html)
+    assert [a.get_text() for a in box.select("#plus-lus li a")] == ["Article 0"]
+    assert [a.get_text() for a in box.select("#plus-commentes li a")] == ["Article 1"]
+    assert "Ailleurs" not in box.get_text()
+    more = box.select_one(".rankings-more a")
+    assert (more["href"], more.get_text()) == (
+        "/classements/?rubrique=numerique",
+        "Tous les classements de la rubrique Numérique",
+    )
+    with django_assert_num_queries(4):  # the box kept: the page's queries before it had one
+        assert client.get(url).content.decode() == html
+    economy = rankings_box(client.get(other.get_absolute_url()).content.decode())
+    assert [a.get_text() for a in economy.select(".ranking li a")] == ["Ailleurs", "Ailleurs"]
+    # The full rankings of the section, which the box links to, list the section's alone.
+    full = client.get(more["href"]).content.decode()
+    assert "Article 0" in full and "Ailleurs" not in full

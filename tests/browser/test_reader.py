@@ -104,7 +104,9 @@ def switch_rankings_tabs(page):
     expect(tabs.first).to_have_attribute("aria-selected", "false")
     expect(most_commented).to_be_visible()
     expect(most_read).to_be_hidden()
-    expect(box.get_by_role("tabpanel")).to_have_attribute("aria-labelledby", "tab-0-1")
+    expect(box.get_by_role("tabpanel")).to_have_attribute(
+        "aria-labelledby", "plus-commentes-onglet"
+    )
 
     page.keyboard.press("ArrowLeft")  # the focused tab hands over to the first one
     expect(tabs.first).to_be_focused()

@@ -21,7 +21,8 @@ def test_reader_posts_moderator_approves_readers_report_moderator_restores(
     # A reader posts, and is thanked: the comment awaits validation.
     response = post_comment(client, open_article)
     assert response.status_code == 302
-    assert response["Location"] == f"{open_article.get_absolute_url()}#commentaires"
+    # The thank-you shows beside the comment form, where the address points.
+    assert response["Location"] == f"{open_article.get_absolute_url()}#votre-commentaire"
     page = client.get(response["Location"])
     thanks = [str(m) for m in page.context["messages"]]
     assert thanks and "une fois validé" in thanks[0]
