@@ -50,7 +50,7 @@ def test_a_marker_survives_the_save_and_the_page_shows_the_quote_in_its_place(
     publishing.publish(article, by=editor)
 
     page = client.get(article.get_absolute_url()).content.decode()
-    html = page[page.index('<div class="article-body">') :]  # not the head's structured data
+    html = page[page.index('<div class="article-body"') :]  # not the head's structured data
     second, placed = html.index("<p>Deuxième.</p>"), html.index("Au bon endroit.")
     third, unplaced = html.index("<p>Troisième.</p>"), html.index("Pas encore placée.")
     assert second < placed < third < unplaced  # the quote without marker after the body

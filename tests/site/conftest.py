@@ -69,7 +69,8 @@ def newsroom(section):
 
 
 def public_urls(visible):
-    year, month = visible.published_at.year, visible.published_at.month
+    published = timezone.localtime(visible.published_at)  # the archives' months are Paris months
+    year, month = published.year, published.month
     return [
         "/",
         visible.get_absolute_url(),  # its related articles
