@@ -18,7 +18,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# axe-core for the browser tests' accessibility checks, when npm is here (without it they skip).
+# axe-core and Lighthouse (pinned: its last release for Node 20) for the browser tests, when npm is
+# here (without it they skip).
 NPM := $(shell command -v npm 2>/dev/null)
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -26,7 +27,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 node: $(if $(NPM),node_modules/.package-lock.json)
-	@$(if $(NPM),:,echo "npm not found: the accessibility tests will be skipped.")
+	@$(if $(NPM),:,echo "npm not found: the accessibility and Lighthouse tests will be skipped.")
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
@@ -39,7 +40,8 @@ test: install node
 	$(BIN)/python -m pytest
 
 # The browser tests alone; they save their screenshots in tests/artifacts/, copied for the README.
-SCREENSHOTS := home article-desktop article-phone moderation-queue moderation-queue-phone \
+SCREENSHOTS := home home-phone section section-phone article-desktop article-phone \
+	moderation-queue moderation-queue-phone \
 	comment-decision comment-decision-phone desk-writing desk-writing-phone desk-article-list \
 	desk-article-list-phone writing-quote-marker
 screenshots: install node

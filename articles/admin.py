@@ -17,6 +17,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquer
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -30,7 +31,11 @@ from taggit.models import Tag
 
 from articles import charts, history, popularity, publishing, rendering
 from articles.images import (
+    ORIGINAL,
+    crops_refusal_message,
+    cut_crops,
     refusal_message,
+    renditions_of,
     store_lead_image,
     validate_lead_image,
     without_metadata,
@@ -486,9 +491,43 @@ class EditorialNoteInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
 
+class LeadPhotoInput(admin.widgets.AdminFileWidget):
+    """The lead photo's file field, with the photo below it to click where its subject is."""
+
+    # Where the journalist sets the focal point (static/js/desk-focal-point.js): the photo with a
+    # marker and the crops cut around it. Without the script, the two fields are typed by hand.
+    picker_template = "admin/articles/article/focal_point_picker.html"
+
+    class Media:
+        css = {"all": ["css/desk-focal-point.css"]}
+        js = ["js/desk-focal-point.js"]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        photo = None
+        if value and hasattr(value, "instance"):  # a photo stored, not one just sent
+            widths = renditions_of(value.instance.lead_image_renditions, ORIGINAL)
+            # Large enough to click precisely in the form's column, light to load.
+            fitting = [r for r in widths if r["width"] <= 800] or widths
+            photo = fitting[-1] if fitting else {"url": value.url}
+        input_id = (attrs or {}).get("id") or f"id_{name}"
+        context = {"photo": photo, "file_id": input_id, "field_id": f"{input_id}_focal"}
+        return html + render_to_string(self.picker_template, context)
+
+
+FOCAL_POINT = ("lead_image_focal_x", "lead_image_focal_y")
+
+
+def focal_point_field(name):
+    """Return a focal point's field: a share of the photo from 0 to 1; empty, it stays put."""
+    return Article._meta.get_field(name).formfield(required=False, min_value=0, max_value=1)
+
+
 class ArticleAdminForm(forms.ModelForm):
     # The version of the article the form was opened on; a stale one is refused on save.
     opened_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    lead_image_focal_x = focal_point_field("lead_image_focal_x")
+    lead_image_focal_y = focal_point_field("lead_image_focal_y")
 
     class Meta:
         model = Article
@@ -498,6 +537,8 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "lede",
             "lead_image",
+            "lead_image_focal_x",
+            "lead_image_focal_y",
             "lead_image_caption",
             "lead_image_credit",
             "lead_image_alt",
@@ -508,12 +549,15 @@ class ArticleAdminForm(forms.ModelForm):
             "is_embargoed",
             "is_open_for_comments",
             "is_excluded_from_rankings",
+            "pinned_position",
+            "pinned_until",
             "review_note",
         ]
         # A long headline wraps where the journalist can read it whole (one line when saved).
         widgets = {
             "headline": forms.Textarea(attrs={"rows": 2, "cols": 80, "class": "vTextField"}),
             "lede": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "lead_image": LeadPhotoInput,
         }
 
     def __init__(self, *args, **kwargs):
@@ -552,8 +596,39 @@ class ArticleAdminForm(forms.ModelForm):
             return without_metadata(image)
         return image
 
+    def focal_point_moved(self):
+        """Tell whether the journalist moved the focal point (a field left empty leaves it)."""
+        return any(
+            name in self.changed_data and self.data.get(self.add_prefix(name), "") != ""
+            for name in FOCAL_POINT
+        )
+
+    def focal_point(self, name):
+        # A new photo's subject is not where the previous one's was: its focal point goes back to
+        # the centre, unless the journalist set one with it.
+        if "lead_image" in self.changed_data and not self.focal_point_moved():
+            return 0.5
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value  # as saved
+
+    def clean_lead_image_focal_x(self):
+        return self.focal_point("lead_image_focal_x")
+
+    def clean_lead_image_focal_y(self):
+        return self.focal_point("lead_image_focal_y")
+
+    def clean_pinned_until(self):
+        until = self.cleaned_data.get("pinned_until")
+        if until is not None and "pinned_until" in self.changed_data and until <= timezone.now():
+            raise forms.ValidationError(gettext("Choose a time to come, or leave it empty."))
+        return until
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("pinned_until") and not cleaned.get("pinned_position"):
+            self.add_error(
+                "pinned_position", gettext("Choose a position, or leave “pinned until” empty.")
+            )
         article = self.instance
         token = cleaned.get("opened_token")
         if article.pk and token != article.edit_token:
@@ -643,6 +718,19 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FrontPageFilter(admin.SimpleListFilter):
+    """Filter the desk's list to la une: what readers see pinned on the home page now."""
+
+    title = _("front page")
+    parameter_name = "une"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("Pinned to the front page"))]
+
+    def queryset(self, request, queryset):
+        return queryset.pinned() if self.value() == "oui" else queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
     add_title, change_title, view_title = _("New article"), _("Edit the article"), _("Article")
@@ -651,7 +739,7 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
     inlines = [BylineInline, QuoteInline, EditorialNoteInline]
     # What an editor asks of each article, in a 1280 px window with the menu open.
     list_display = ["headline", "state_column", "time", "byline", "views_day", "comment_count"]
-    list_filter = [StateFilter, "section", "is_excluded_from_rankings"]
+    list_filter = [StateFilter, FrontPageFilter, "section", "is_excluded_from_rankings"]
     list_select_related = ["section"]
     search_fields = ["headline", "lede", "body"]
     prepopulated_fields = {"slug": ["headline"]}
@@ -661,8 +749,8 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
     change_list_template = None  # Django's: the trash replaces reversion's "recover deleted"
 
     def reversion_register(self, model, **options):
-        if model is Article:  # PostgreSQL writes it from the text: no history of its own
-            options["exclude"] = ["search_document"]
+        if model is Article:  # written from the text: no history of their own
+            options["exclude"] = ["search_document", "search_text"]
         super().reversion_register(model, **options)
 
     actions = [
@@ -676,7 +764,15 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
         (None, {"fields": ["kicker", "headline", "slug", "lede", "opened_token"]}),
         (
             _("Lead photo"),
-            {"fields": ["lead_image", "lead_image_caption", "lead_image_credit", "lead_image_alt"]},
+            {
+                "fields": [
+                    "lead_image",
+                    ("lead_image_focal_x", "lead_image_focal_y"),
+                    "lead_image_caption",
+                    "lead_image_credit",
+                    "lead_image_alt",
+                ]
+            },
         ),
         (_("Body"), {"fields": ["body"]}),
         (_("Classification"), {"fields": ["section", "tags"]}),
@@ -691,6 +787,16 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
                     "is_excluded_from_rankings",
                     "review_note",
                 ]
+            },
+        ),
+        (
+            _("Front page"),
+            {
+                "fields": ["pinned_position", "pinned_until"],
+                "description": _(
+                    "Pin the article to la une: position 1 leads the home page, 2 to 5 follow "
+                    "it. The latest stories fill the other positions."
+                ),
             },
         ),
     ]
@@ -747,7 +853,7 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), "state_column"]
         if not publishing.is_editor(request.user):
-            readonly.append("review_note")
+            readonly += ["review_note", "pinned_position", "pinned_until"]
         return readonly
 
     def view_on_site(self, article):
@@ -789,12 +895,20 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
             claimed = publishing.claim_edit(obj, form.cleaned_data.get("opened_token"))
             if not claimed:
                 raise PermissionDenied(conflict_message(obj, form.cleaned_data["opened_token"]))
+        if "pinned_position" in form.changed_data:  # la une shows the last pinned first
+            obj.pinned_at = timezone.now() if obj.pinned_position else None
         if "lead_image" in form.changed_data:
             try:
                 store_lead_image(obj)  # the new photo and its widths, all or nothing
             except OSError as error:  # the disk refused: the rest of the article is still saved
                 logger.exception("Lead photo not stored for article %s %r", obj.pk, obj.headline)
                 self.message_user(request, refusal_message(error), messages.ERROR)
+        elif form.focal_point_moved():
+            try:
+                cut_crops(obj)  # the crops around the new point, the photo's widths kept
+            except OSError as error:  # the disk refused: the article keeps its previous crops
+                logger.exception("Crops not cut for article %s %r", obj.pk, obj.headline)
+                self.message_user(request, crops_refusal_message(error), messages.ERROR)
         super().save_model(request, obj, form, change)
 
     # State changes, from the change form's buttons and from the list's actions.

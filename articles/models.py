@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from articles.search_text import FILL_BATCH, SEARCHED_FIELDS, search_text_of
+from articles.search_text import fill as fill_search_text
 from newsroom.formats import moment
 from pagecache.writes import InvalidatingModel, InvalidatingQuerySet
 
@@ -158,6 +160,18 @@ class Speaker(InvalidatingModel):
     def get_absolute_url(self):
         return reverse("articles:speaker", kwargs={"slug": self.slug})
 
+    def role_and_organisation(self):
+        """Return the current role and the organisation, naming the organisation only once."""
+        organisation = self.organisation.name if self.organisation else ""
+        if organisation and _plain(organisation) in _plain(self.role):
+            organisation = ""  # "présidente de Cap Lez Numérique" says it already
+        return ", ".join(part for part in (self.role, organisation) if part)
+
+
+def _plain(text):
+    """Return the text as compared for a name in it: case and apostrophes' shapes aside."""
+    return text.replace("\u2019", "'").casefold()
+
 
 class TrashQuerySet(models.QuerySet):
     """What goes to the trash when deleted from the desk: articles and comments."""
@@ -203,13 +217,24 @@ class Trashable(models.Model):
 
 
 class ArticleQuerySet(InvalidatingQuerySet, TrashQuerySet):
-    def published(self):
-        """Return what a reader may see: published, due, not under embargo, not in the trash."""
+    def published(self, *, at=None):
+        """Return what a reader may see: published, due, not under embargo, not in the trash
+        (`at`: what readers will see then, for the desk's preview of the front page)."""
         return self.filter(
             status=Article.Status.PUBLISHED,
-            published_at__lte=timezone.now(),
+            published_at__lte=at or timezone.now(),
             is_embargoed=False,
             deleted_at__isnull=True,
+        )
+
+    def pinned(self, *, at=None):
+        """Return la une: the published articles editors pinned to the front page, in their
+        order (position, then the one pinned last), their pin not yet expired."""
+        return (
+            self.published(at=at)
+            .filter(pinned_position__isnull=False)
+            .filter(Q(pinned_until__isnull=True) | Q(pinned_until__gt=at or timezone.now()))
+            .order_by("pinned_position", "-pinned_at")
         )
 
     def scheduled(self):
@@ -237,6 +262,46 @@ class ArticleQuerySet(InvalidatingQuerySet, TrashQuerySet):
 
     def ready_for_review(self):
         return self.filter(status=Article.Status.READY)
+
+    # Every write of the searched text writes `search_text` with it (articles/search_text.py).
+
+    def update(self, **kwargs):
+        if SEARCHED_FIELDS.isdisjoint(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            # The rows as the filter finds them before the update, which may change what it finds.
+            changed = list(self.values_list("pk", flat=True).order_by())
+            count = super().update(**kwargs)
+            self._refresh_search_text(changed)
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for article in objs:
+            article.refresh_search_text()
+        update_fields = kwargs.get("update_fields") or ()
+        if not SEARCHED_FIELDS.isdisjoint(update_fields):  # an upsert rewriting the text
+            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "search_text"]))
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        fields = list(fields)
+        if SEARCHED_FIELDS.isdisjoint(fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            # From the rows, not the instances: those may lack the fields they did not change.
+            self._refresh_search_text([article.pk for article in objs])
+        return count
+
+    def _refresh_search_text(self, pks):
+        for start in range(0, len(pks), FILL_BATCH):
+            fill_search_text(
+                self.model._base_manager.filter(pk__in=pks[start : start + FILL_BATCH])
+            )
 
 
 # How a credit that already says what it is starts.
@@ -284,7 +349,8 @@ class Article(InvalidatingModel, Trashable):
     )
     lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    # The photo's widths and its crops, by ratio (articles/images.py make_renditions).
+    lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     lead_image_caption = models.CharField(
         _("caption"), max_length=300, blank=True, help_text=_("What the photo shows.")
     )
@@ -362,7 +428,7 @@ class Article(InvalidatingModel, Trashable):
         _("position on the front page"),
         null=True,
         blank=True,
-        choices=[(n, n) for n in range(1, 7)],
+        choices=[(n, n) for n in range(1, 6)],
         help_text=_("1 leads the home page; leave empty for the latest stories' order."),
     )
     pinned_until = models.DateTimeField(
@@ -444,8 +510,22 @@ class Article(InvalidatingModel, Trashable):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        # `search_text` is derived from the text, as PostgreSQL's trigger derives search_document.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not SEARCHED_FIELDS.isdisjoint(update_fields):
+            self.refresh_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug, "pk": self.pk})
+
+    def refresh_search_text(self):
+        """Write the search text from the text as saving stores it: the body sanitised."""
+        self.body = self._meta.get_field("body").sanitize(self.body or "")
+        self.search_text = search_text_of(self)
 
     @property
     def credit_is_labelled(self):
@@ -503,11 +583,20 @@ class Article(InvalidatingModel, Trashable):
 
     @property
     def revised_at(self):
-        """The time of the latest correction or re-publication, shown as "updated"."""
-        times = [note.created_at for note in self.notes.all()]
+        """Return when the article last changed for its readers after its publication, or None."""
+        # Shown as "updated": a correction, clarification or update note, or a re-publication;
+        # never a plain editor's note, nor anything dated before the publication.
+        times = [
+            note.created_at
+            for note in self.notes.all()  # prefetched on the page
+            if note.kind != EditorialNote.Kind.NOTE
+        ]
         if self.republished_at:
             times.append(self.republished_at)
-        return max(times, default=None)
+        latest = max(times, default=None)
+        if latest is None or self.published_at is None or latest <= self.published_at:
+            return None
+        return latest
 
     def pull_quote(self):
         return next((quote for quote in self.quotes.all() if quote.is_pull_quote), None)
@@ -520,14 +609,23 @@ class Article(InvalidatingModel, Trashable):
         return list(seen.values())
 
 
-def next_publication():
-    """Return when the next scheduled article goes public, or None: cached pages last until then."""
-    return (
+def next_change():
+    """Return when the next scheduled article goes public or the next pin of la une expires, or
+    None: cached pages last until then."""
+    publication = (
         Article.objects.scheduled()
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
     )
+    expiry = (
+        Article.objects.pinned()
+        .filter(pinned_until__isnull=False)
+        .order_by("pinned_until")
+        .values_list("pinned_until", flat=True)
+        .first()
+    )
+    return min(filter(None, [publication, expiry]), default=None)
 
 
 def public_comments():

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>-<int:pk>/", views.ArticleDetailView.as_view(), name="detail"),
     path("apercu/<int:pk>/", views.preview, name="preview"),
+    path("apercu/une/", views.front_page_preview, name="front_page_preview"),
     path("rubriques/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("mots-cles/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("auteurs/<slug:slug>/", views.AuthorView.as_view(), name="author"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("recherche/", search.search, name="search"),
     path("vues/<int:pk>/", views.view_beacon, name="view_beacon"),
     path("classements/", views.rankings, name="rankings"),
+    path("archives/", views.ArchivesView.as_view(), name="archives"),
     path("archives/<int:year>/", views.YearArchiveView.as_view(), name="archive_year"),
     path(
         "archives/<int:year>/<int:month>/",

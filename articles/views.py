@@ -1,12 +1,15 @@
 """The reader's pages. Every listing starts from Article.objects.published()."""
 
+import datetime as dt
 from collections import Counter
 
 from csp.decorators import csp_exempt
+from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,24 +17,26 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView, dates
 from taggit.models import TaggedItem
 
-from articles import popularity, publishing, rendering, structured_data
+from articles import images, popularity, publishing, rendering, structured_data
 from articles.models import Article, Author, Byline, Quote, Section, Speaker, public_tags
 from pagecache import parts
 from pagecache.pages import PAGE_NUMBER
 
 RELATED_COUNT = 4
-LATEST_COUNT = 13  # the lead story and the latest news
+TOP_COUNT = 4  # the stories under the lead: the editors' other pins, then the latest
+LATEST_COUNT = 8  # the latest news after them
 SECTION_BLOCK_SIZE = 4
 SECTION_BLOCK_CANDIDATES = 400
 
 
-# What no public page shows: the search engine's words (a few kilobytes an article).
-NEVER_SHOWN = ("search_document",)
+# What no public page shows: the search engine's words (a few kilobytes an article, twice).
+NEVER_SHOWN = ("search_document", "search_text")
 
 # The columns of a quote the page shows: no biography nor description of its speaker.
 QUOTE_COLUMNS = ("article_id", "role", "text", "ref", "is_pull_quote", "speaker__full_name")
@@ -63,7 +68,7 @@ def with_card_details(queryset):
     """Load only what an article card shows (see templatetags/site.py `article_card`)."""
     return queryset.select_related("section").only(
         "slug", "kicker", "headline", "lede", "published_at", "section__name", "section__slug",
-        "section__position",
+        "section__position", "lead_image_renditions", "lead_image_alt",
     )  # fmt: skip
 
 
@@ -73,8 +78,8 @@ class PublishedArticleMixin:
 
 
 class HomeView(TemplateView):
-    """The lead story, the latest news and each section's latest: two queries, kept as a part
-    of the page by the listings' version (pagecache/parts.py)."""
+    """La une, the latest news and each section's latest: three queries, kept as a part of the
+    page by the listings' version (pagecache/parts.py)."""
 
     template_name = "articles/home.html"
 
@@ -87,27 +92,54 @@ class HomeView(TemplateView):
         return super().get_context_data(lists=mark_safe(found[key]), **kwargs)
 
 
-def home_lists():
+def home_lists(*, at=None):
+    """Return the home page's stories, none twice: la une (the lead and the top stories: the
+    editors' pins in their order, then the latest), the latest news, then each section's latest.
+
+    `at`: the front page as readers will see it then (the desk's preview).
+    """
+    pins = Article.objects.pinned(at=at).values_list("pk", "pinned_position")[: 1 + TOP_COUNT]
     recent = list(
-        Article.objects.published().values_list("pk", "section_id")[:SECTION_BLOCK_CANDIDATES]
+        Article.objects.published(at=at).values_list("pk", "section_id")[:SECTION_BLOCK_CANDIDATES]
     )
-    latest = [pk for pk, _ in recent[:LATEST_COUNT]]
-    # Each section's latest articles; a section silent for longer than the few hundred latest
-    # articles gets no block.
-    in_blocks, per_section = [], Counter()
+    order = front_page_order(pins, [pk for pk, _ in recent])
+    top, latest = order[: 1 + TOP_COUNT], order[1 + TOP_COUNT : 1 + TOP_COUNT + LATEST_COUNT]
+    # Each section's latest articles not shown above; a section silent for longer than the few
+    # hundred latest articles gets no block.
+    above, in_blocks, per_section = {*top, *latest}, [], Counter()
     for pk, section_id in recent:
-        if per_section[section_id] < SECTION_BLOCK_SIZE:
+        if pk not in above and per_section[section_id] < SECTION_BLOCK_SIZE:
             in_blocks.append(pk)
             per_section[section_id] += 1
-    shown = with_card_details(Article.objects.filter(pk__in={*latest, *in_blocks})).in_bulk()
+    shown = with_card_details(Article.objects.filter(pk__in={*top, *latest, *in_blocks}))
+    shown = shown.in_bulk()
     blocks = {}
     for pk in in_blocks:
         blocks.setdefault(shown[pk].section, []).append(shown[pk])
+    lead = [shown[pk] for pk in top[:1]]
     return {
-        "lead": [shown[pk] for pk in latest[:1]],
-        "latest": [shown[pk] for pk in latest[1:]],
+        "lead": lead,
+        "lead_photo": images.card_photo(lead[0], "16:9") if lead else None,
+        "top": [shown[pk] for pk in top[1:]],
+        "latest": [shown[pk] for pk in latest],
         "section_blocks": sorted(blocks.items(), key=lambda item: (item[0].position, item[0].name)),
     }
+
+
+def front_page_order(pins, recent):
+    """Return the stories of the home page in order: each pin (pk, position) at its position,
+    the latest stories at the others. Of two pins at one position, the first (pinned last)
+    takes it and the other comes at the next free one, before the latest."""
+    slots, queue = {}, []
+    for pk, position in pins:
+        if position in slots:
+            queue.append(pk)
+        else:
+            slots[position] = pk
+    pinned = {*slots.values(), *queue}
+    rest = iter([*queue, *(pk for pk in recent if pk not in pinned)])
+    order = [slots.get(position) or next(rest, None) for position in range(1, 2 + TOP_COUNT)]
+    return [pk for pk in order if pk is not None] + list(rest)
 
 
 def related_articles(article, tag_ids):
@@ -225,6 +257,37 @@ class ArticleDetailView(DetailView):
         }
 
 
+class FrontPagePreviewForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Front page at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text=_("Paris time; empty: now."),
+    )
+
+    def clean_at(self):
+        moment = self.cleaned_data["at"]
+        if moment is not None and moment < timezone.now() - dt.timedelta(minutes=1):
+            raise forms.ValidationError(_("Choose a time to come: the past front page is gone."))
+        return moment
+
+
+@staff_member_required
+def front_page_preview(request):
+    """Show the desk the home page as readers will see it at a time to come (now by default):
+    the articles scheduled by then, the pins expired by then."""
+    if not request.user.has_perm("articles.preview_article"):
+        raise PermissionDenied
+    form = FrontPagePreviewForm(request.GET or None)
+    moment = form.cleaned_data["at"] if form.is_valid() and form.cleaned_data["at"] else None
+    lists = render_to_string("articles/home_lists.html", home_lists(at=moment))
+    context = {"lists": mark_safe(lists), "preview_form": form, "preview_at": moment}
+    response = render(request, "articles/home.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @staff_member_required
 def preview(request, pk):
     """Show any article, whatever its status, to desk members allowed to preview it."""
@@ -324,20 +387,94 @@ class SpeakerView(ListedInParts, ListView):
         return super().get_context_data(speaker=self.speaker, **kwargs)
 
 
+def archive_months():
+    """Return each year with published articles, newest first, with its months and their counts:
+    one query, grouped by month in Paris time."""
+    counts = (
+        Article.objects.published()
+        .annotate(month=TruncMonth("published_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")
+    )
+    years = {}
+    for month, count in counts:
+        years.setdefault(month.year, []).insert(0, (month.date(), count))  # January first
+    return [
+        {"year": year, "count": sum(count for _, count in months), "months": months}
+        for year, months in years.items()
+    ]
+
+
+class ArchivesView(TemplateView):
+    """The archives' index: every month with published articles, by year, kept as a part of the
+    page by the listings' version (pagecache/parts.py)."""
+
+    template_name = "articles/archives.html"
+
+    def get_context_data(self, **kwargs):
+        key = parts.listings_key("archive-months")
+        found = parts.cached({key: lambda found: archive_months()}, timeout=parts.seconds_to_keep)
+        return super().get_context_data(years=found[key], **kwargs)
+
+
 class ArchiveMixin(PublishedArticleMixin):
+    """A period of the archives: from the first published article's month to the current one,
+    in Paris time; any other is not found, even where it has no article (an empty month within
+    is a page all the same)."""
+
     date_field = "published_at"
     paginate_by = 20
     make_object_list = True
     allow_empty = True
     template_name = "articles/archive.html"
 
+    @cached_property
+    def months_covered(self):
+        """Return the first month and the last (the current one) the archives cover."""
+        first = (
+            Article.objects.published()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        if first is None:
+            raise Http404
+        return timezone.localdate(first).replace(day=1), timezone.localdate().replace(day=1)
+
+    def check_covered(self, year, month=None):
+        first, last = self.months_covered
+        if month is None:
+            covered = first.year <= year <= last.year
+        else:
+            covered = (first.year, first.month) <= (year, month) <= (last.year, last.month)
+        if not covered:
+            raise Http404
+
 
 class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
-    pass
+    def get_dated_items(self):
+        self.check_covered(int(self.get_year()))
+        return super().get_dated_items()
+
+    def get_previous_year(self, date):
+        previous = super().get_previous_year(date)  # the year before, articles or not
+        return previous if previous and previous.year >= self.months_covered[0].year else None
 
 
 class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
     month_format = "%m"
+
+    def get_dated_items(self):
+        self.check_covered(int(self.get_year()), int(self.get_month()))
+        return super().get_dated_items()
+
+    def get_previous_month(self, date):
+        previous = super().get_previous_month(date)  # the month before, articles or not
+        return previous if previous and previous >= self.months_covered[0] else None
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return []  # the days of the month that have articles: the page does not list them
 
 
 @csrf_exempt  # a beacon carries no form; it changes nothing but a counter

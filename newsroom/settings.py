@@ -231,7 +231,7 @@ PAGE_CACHE_LOCAL_MEGABYTES = float(os.environ.get("PAGE_CACHE_LOCAL_MEGABYTES", 
 # Redis on every use).
 PAGE_CACHE_TRUST_SECONDS = float(os.environ.get("PAGE_CACHE_TRUST_SECONDS", "60"))
 # When the next scheduled article goes public: no page or part is kept past it.
-PAGE_CACHE_NEXT_CHANGE = "articles.models.next_publication"
+PAGE_CACHE_NEXT_CHANGE = "articles.models.next_change"
 
 # Search (articles/search.py): a word found in more articles than this ranks the newest of them.
 SEARCH_CANDIDATES = int(os.environ.get("SEARCH_CANDIDATES", "1000"))

@@ -47,6 +47,7 @@ LISTING_PAGES = {
     "articles:tag": PAGE_NUMBER,
     "articles:author": PAGE_NUMBER,
     "articles:speaker": PAGE_NUMBER,
+    "articles:archives": {},
     "articles:archive_year": PAGE_NUMBER,
     "articles:archive_month": PAGE_NUMBER,
     "articles:rankings": {

@@ -4,7 +4,7 @@ An article's own part (its metadata, text, quotes and comments) is keyed by the 
 every article's and the references', the language and the host; "read also", the home page's
 lists, the lists of sections, tags, authors and speakers, and the rankings box by the listings'
 version; the menu by the references'. A part may thus be kept long (FRAGMENT_CACHE_SECONDS), but
-never past the next scheduled publication (`seconds_to_keep`).
+never past the next change that comes with time (`seconds_to_keep`).
 """
 
 import math
@@ -64,12 +64,18 @@ def references_version():
 
 
 def seconds_to_keep():
-    """Return how long a page or a part may be kept before a scheduled article goes public."""
-    key = f"pagecache:next-publication:{version(LISTINGS)}"
+    """Return how long a page or a part may be kept before the next change that comes with time
+    (a scheduled article goes public, a pin of the front page expires)."""
+    key = f"pagecache:next-change:{version(LISTINGS)}"
+    now = timezone.now().timestamp()
     upcoming = cache.get(key)
     if upcoming is None:
-        # The next publication comes from the newsroom's content, which this app does not know.
+        # The next change comes from the newsroom's content, which this app does not know.
         moment = import_string(settings.PAGE_CACHE_NEXT_CHANGE)()
         upcoming = moment.timestamp() if moment else math.inf
-        cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS or 300)
-    return upcoming - timezone.now().timestamp()
+        # Read again once that moment is past: the one after it is then the next.
+        keep = settings.PAGE_CACHE_SECONDS or 300
+        if upcoming != math.inf:
+            keep = min(keep, max(1, math.ceil(upcoming - now)))
+        cache.set(key, upcoming, timeout=keep)
+    return upcoming - now

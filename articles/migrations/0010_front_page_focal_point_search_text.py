@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='pinned_position',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)], help_text="1 leads the home page; leave empty for the latest stories' order.", null=True, verbose_name='position on the front page'),
+            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)], help_text="1 leads the home page; leave empty for the latest stories' order.", null=True, verbose_name='position on the front page'),
         ),
         migrations.AddField(
             model_name='article',

@@ -29,6 +29,7 @@ def desk_lists(context):
             "ready": articles.ready_for_review()[:20],
             "scheduled": articles.scheduled().order_by("published_at")[:20],
             "todays_top": todays_top(),
+            "front_page": articles.pinned()[:6],
         }
     if user.has_perm("articles.add_article"):
         own = articles.filter(created_by=user, status=Article.Status.DRAFT).order_by("-updated_at")

@@ -9,7 +9,7 @@ from django.utils.formats import date_format, get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles import popularity
+from articles import images, popularity
 from articles.feeds import as_text
 from pagecache import parts
 
@@ -72,15 +72,44 @@ def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
 
 
+# How a card lays out its photo: the crop it shows, and the width the photo takes on screen at
+# each window width (static/css/site.css, "Cards and lists"), from which the browser picks a width.
+CARD_LAYOUTS = {
+    # Above the headline, the width of its column: the latest news, a section's block, "read also".
+    "stack": ("16:9", "(min-width: 64rem) 22rem, (min-width: 40rem) 50vw, 100vw"),
+    # Beside the headline, small: listings (sections, tags, authors…) and search results.
+    "row": ("4:3", "(min-width: 40rem) 12rem, 7rem"),
+}
+
+
 @register.inclusion_tag("includes/article_card.html")
-def article_card(article, show_lede=False):
-    """Render an article's card (its section must be loaded with it)."""
-    return {"article": article, "show_lede": show_lede}
+def article_card(article, show_lede=False, eager=False, layout=None, crop=None, sizes=None):
+    """Render an article's card (its section, lead photo's renditions and alt loaded with it)."""
+    # eager: the lead story's photo, loaded first; every other card's waits until it nears the
+    # window. layout: "stack" (the photo above) or "row" (beside; the default with the lede).
+    # crop, sizes: another crop ("16:9", "4:3", "1:1") or width on screen than the layout's.
+    layout = layout or ("row" if show_lede else "stack")
+    layout_crop, layout_sizes = CARD_LAYOUTS[layout]
+    return {
+        "article": article,
+        "show_lede": show_lede,
+        "layout": layout,
+        "photo": images.card_photo(article, crop or layout_crop),
+        "sizes": sizes or layout_sizes,
+        "eager": eager,
+    }
+
+
+@register.filter
+def renditions(stored, ratio=images.ORIGINAL):
+    """Return the lead photo's renditions of the photo whole, or of a crop ("16:9"…)."""
+    return images.renditions_of(stored, ratio)
 
 
 @register.simple_tag(takes_context=True)
 def rankings_box(context, section=None):
-    """Render the two rankings tabs, kept briefly as one part per language and section."""
+    """Render the two rankings tabs, kept briefly as one part per language and section (a
+    section's box links to the section's full rankings)."""
     # By the listings' version: a change to the site refreshes the box at once.
     key = parts.listings_key("rankings-box", get_language(), section.pk if section else "all")
 
@@ -88,6 +117,7 @@ def rankings_box(context, section=None):
         return render_to_string(
             "includes/rankings_box.html",
             {
+                "section": section,
                 "most_read": popularity.most_read(1, section=section),
                 "most_commented": popularity.most_commented(1, section=section),
             },

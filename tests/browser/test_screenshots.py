@@ -18,7 +18,7 @@ pytestmark = [
 REFERENCE = "fusion-des-regions-poles-numeriques-toulouse-montpellier"
 
 
-def test_home_and_article_screenshots(new_page, demo_site, screenshot, settings):
+def test_home_section_and_article_screenshots(new_page, demo_site, screenshot, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 0  # as `make run` shows the 2015 reference article
     article = Article.objects.get(slug=REFERENCE)
 
@@ -37,7 +37,19 @@ def test_home_and_article_screenshots(new_page, demo_site, screenshot, settings)
         clip={**DESKTOP, "x": 0, "y": 0, "height": height},
     )
 
+    section = article.section.get_absolute_url()
+    desktop.goto(section)
+    expect(desktop.locator(".rankings")).to_be_visible()
+    screenshot(desktop, "section")
+
     phone = new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+    for url, name in [("/", "home-phone"), (section, "section-phone")]:
+        phone.goto(url)
+        expect(phone.locator(".card-photo").first).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (
+            f"{url} scrolls sideways on a phone"
+        )
+        screenshot(phone, name)
     phone.goto(article.get_absolute_url())
     expect(phone.locator("h1")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (

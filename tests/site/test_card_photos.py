@@ -8,15 +8,14 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.template import Context, Template
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
 from articles import images
 from articles.models import Article, Author, Byline
 from tests.conftest import clear_cache, make_article
+from tests.site.test_query_counts import page_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -135,15 +134,6 @@ def test_a_card_can_ask_for_another_crop_and_width_on_screen(newsroom):
     assert square["srcset"].startswith(with_photo.lead_image_renditions["1:1"][0]["url"])
     assert (square["width"], square["height"]) == ("900", "900")
     assert square["sizes"] == "5rem"
-
-
-def page_counts(client, urls):
-    counts = []
-    for url in urls:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200, url
-        counts.append(len(captured))
-    return counts
 
 
 def test_photos_on_cards_cost_no_query(client, newsroom):

@@ -654,6 +654,7 @@ ans.</p>""",
             "tags": ["Lauragais", "Haute-Garonne", "Agriculture", "Eau", "Objets connectés"],
             "by": ["agence-sud-presse"],
             "published": timedelta(days=-6),
+            "pinned": 2,
             "photo": {
                 "scene": "fields",
                 "sky": ((120, 170, 220), (250, 235, 190)),
@@ -784,6 +785,17 @@ un seul fournisseur est disponible.</p>""",
             "tags": ["Tarn", "Occitanie", "Fibre optique"],
             "by": ["helene-sabatier"],
             "published": timedelta(hours=-5),
+            "photo": {
+                "scene": "fields",
+                "sky": ((70, 110, 170), (235, 205, 170)),
+                "title": "Fibre optique",
+                "place": "Monts de Lacaune",
+                "caption": """Les collines des monts de Lacaune, où les derniers villages attendent
+                    la fibre.""",
+                "credit": "Hélène Sabatier",
+                "alt": """Illustration : collines vertes au soleil couchant, avec l'inscription
+                    « Fibre optique, Monts de Lacaune ».""",
+            },
         },
         {
             "slug": "tiers-lieux-ruraux-teletravail",
@@ -883,6 +895,11 @@ chiffre d'affaires en un an.</p>
         },
     ]
 )
+
+
+# Where draw_photo writes the photo's title, from the left and the top: the focal point of every
+# demo photo, so that its crops (cards, search engines) keep the title in.
+TITLE_POINT = (0.2, 0.8)
 
 
 def draw_photo(photo, size=(1600, 900)):
@@ -1071,6 +1088,8 @@ class Command(BaseCommand):
                     "lead_image_caption": photo.get("caption", ""),
                     "lead_image_credit": photo.get("credit", ""),
                     "lead_image_alt": photo.get("alt", ""),
+                    "lead_image_focal_x": TITLE_POINT[0],
+                    "lead_image_focal_y": TITLE_POINT[1],
                     "is_embargoed": spec.get("embargoed", False),
                     "created_by": creator,
                 },
@@ -1106,6 +1125,8 @@ class Command(BaseCommand):
                 article.lead_image.save(f"{spec['slug']}.jpg", jpeg, save=False)
                 article.save()
                 images.refresh_renditions(article)
+            elif photo and not images.has_crops(article):  # a demo loaded before crops
+                images.refresh_crops(article)
         if created:
             self.move_along(article, spec, creator, now)
 
@@ -1119,6 +1140,10 @@ class Command(BaseCommand):
             publishing.send_back(article, by=editor, note=spec["review_note"])
         elif status == Status.PUBLISHED:
             publishing.publish(article, by=editor, at=when(spec["published"], now))
+        if "pinned" in spec:  # la une, as the editors chose it
+            Article.objects.filter(pk=article.pk).update(
+                pinned_position=spec["pinned"], pinned_at=now
+            )
 
     def report(self):
         """Print what was created and the demo accounts."""
