@@ -58,10 +58,16 @@ def test_the_thank_you_shows_beside_the_form_and_the_reported_comment_in_view(
     expect(thanks).to_be_focused()  # so that a screen reader says it
     assert eventually(lambda: in_view(page, thanks)), thanks.bounding_box()
     # Beside the comment form: right under its button, still in view above it.
-    sent = page.locator("form.comment-form").get_by_role("button").bounding_box()
-    shown = thanks.bounding_box()
-    assert 0 <= shown["y"] - (sent["y"] + sent["height"]) < 80
-    assert sent["y"] >= 0, "the form's button is out of view"
+    # Both boxes read at one instant: the page may still be scrolling.
+    gap, button_top = thanks.evaluate(
+        """el => {
+            const button = document.querySelector("form.comment-form button, "
+                + "form.comment-form [type=submit]").getBoundingClientRect();
+            return [el.getBoundingClientRect().top - button.bottom, button.top];
+        }"""
+    )
+    assert 0 <= gap < 80, gap
+    assert button_top >= 0, "the form's button is out of view"
     screenshot(page, f"comment-thanks-{viewport['width']}")
 
     # Later, the reader reports Paul's comment, the first of two.
@@ -76,8 +82,13 @@ def test_the_thank_you_shows_beside_the_form_and_the_reported_comment_in_view(
     expect(page.get_by_role("status")).to_have_count(1)
     expect(acknowledged).to_be_focused()
     assert eventually(lambda: in_view(page, acknowledged)), acknowledged.bounding_box()
-    text = first.locator(".comment-text").bounding_box()
-    assert text["y"] + text["height"] <= acknowledged.bounding_box()["y"], "above the comment"
+    below_text = acknowledged.evaluate(
+        """el => {
+            const text = el.closest("li.comment").querySelector(".comment-text");
+            return el.getBoundingClientRect().top - text.getBoundingClientRect().bottom;
+        }"""
+    )
+    assert below_text >= 0, "above the comment"
     assert eventually(lambda: in_view(page, first.locator(".comment-meta"))), "comment not in view"
     screenshot(page, f"report-thanks-{viewport['width']}")
     assert Report.objects.get().comment == paul
