@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -34,6 +34,7 @@ from articles.images import (
     ORIGINAL,
     crops_refusal_message,
     cut_crops,
+    make_photo_renditions,
     refusal_message,
     renditions_of,
     store_lead_image,
@@ -47,6 +48,7 @@ from articles.models import (
     EditorialNote,
     HourlyViews,
     Organisation,
+    Photo,
     Quote,
     Section,
     Speaker,
@@ -497,6 +499,10 @@ class LeadPhotoInput(admin.widgets.AdminFileWidget):
     # Where the journalist sets the focal point (static/js/desk-focal-point.js): the photo with a
     # marker and the crops cut around it. Without the script, the two fields are typed by hand.
     picker_template = "admin/articles/article/focal_point_picker.html"
+    # The model's fields the picker reads and sets, beside the photo's own.
+    renditions_field = "lead_image_renditions"
+    focal_fields = ("lead_image_focal_x", "lead_image_focal_y")
+    photo_label = _("The lead photo: click where its subject is.")
 
     class Media:
         css = {"all": ["css/desk-focal-point.css"]}
@@ -506,24 +512,61 @@ class LeadPhotoInput(admin.widgets.AdminFileWidget):
         html = super().render(name, value, attrs, renderer)
         photo = None
         if value and hasattr(value, "instance"):  # a photo stored, not one just sent
-            widths = renditions_of(value.instance.lead_image_renditions, ORIGINAL)
+            widths = renditions_of(getattr(value.instance, self.renditions_field), ORIGINAL)
             # Large enough to click precisely in the form's column, light to load.
             fitting = [r for r in widths if r["width"] <= 800] or widths
             photo = fitting[-1] if fitting else {"url": value.url}
         input_id = (attrs or {}).get("id") or f"id_{name}"
-        context = {"photo": photo, "file_id": input_id, "field_id": f"{input_id}_focal"}
+        # The focal fields' ids, as the form names them (with its prefix, if any).
+        across, down = (input_id[: -len(name)] + field for field in self.focal_fields)
+        context = {
+            "photo": photo,
+            "photo_label": self.photo_label,
+            "file_id": input_id,
+            "focal_x_id": across,
+            "focal_y_id": down,
+        }
         return html + render_to_string(self.picker_template, context)
+
+
+class LibraryPhotoInput(LeadPhotoInput):
+    """A library photo's file field, with the same focal point picker as lead photos'."""
+
+    renditions_field = "renditions"
+    focal_fields = ("focal_x", "focal_y")
+    photo_label = _("The photo: click where its subject is.")
 
 
 FOCAL_POINT = ("lead_image_focal_x", "lead_image_focal_y")
 
 
-def focal_point_field(name):
+def focal_point_field(name, model=Article):
     """Return a focal point's field: a share of the photo from 0 to 1; empty, it stays put."""
-    return Article._meta.get_field(name).formfield(required=False, min_value=0, max_value=1)
+    return model._meta.get_field(name).formfield(required=False, min_value=0, max_value=1)
 
 
-class ArticleAdminForm(forms.ModelForm):
+class FocalPointForm:
+    """What a form with a photo and its focal point (the picker's two fields) cleans them with."""
+
+    photo_field, focal_fields = "lead_image", FOCAL_POINT
+
+    def focal_point_moved(self):
+        """Tell whether the journalist moved the focal point (a field left empty leaves it)."""
+        return any(
+            name in self.changed_data and self.data.get(self.add_prefix(name), "") != ""
+            for name in self.focal_fields
+        )
+
+    def focal_point(self, name):
+        # A new photo's subject is not where the previous one's was: its focal point goes back to
+        # the centre, unless the journalist set one with it.
+        if self.photo_field in self.changed_data and not self.focal_point_moved():
+            return 0.5
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value  # as saved
+
+
+class ArticleAdminForm(FocalPointForm, forms.ModelForm):
     # The version of the article the form was opened on; a stale one is refused on save.
     opened_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     lead_image_focal_x = focal_point_field("lead_image_focal_x")
@@ -564,6 +607,11 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_token"].initial = self.instance.edit_token
+        if "body" in self.fields:  # not when the article is read only
+            # Where the editor's photo button finds the library (static/js/photo-marker.js).
+            self.fields["body"].widget.attrs["data-photo-library"] = reverse(
+                "admin:articles_photo_choices"
+            )
 
     def clean_headline(self):
         return " ".join(self.cleaned_data["headline"].split())
@@ -595,21 +643,6 @@ class ArticleAdminForm(forms.ModelForm):
             validate_lead_image(image)
             return without_metadata(image)
         return image
-
-    def focal_point_moved(self):
-        """Tell whether the journalist moved the focal point (a field left empty leaves it)."""
-        return any(
-            name in self.changed_data and self.data.get(self.add_prefix(name), "") != ""
-            for name in FOCAL_POINT
-        )
-
-    def focal_point(self, name):
-        # A new photo's subject is not where the previous one's was: its focal point goes back to
-        # the centre, unless the journalist set one with it.
-        if "lead_image" in self.changed_data and not self.focal_point_moved():
-            return 0.5
-        value = self.cleaned_data.get(name)
-        return getattr(self.instance, name) if value is None else value  # as saved
 
     def clean_lead_image_focal_x(self):
         return self.focal_point("lead_image_focal_x")
@@ -802,7 +835,8 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
     ]
 
     class Media:
-        css = {"all": ["css/desk.css"]}
+        # desk-photos.css: the body editor's photo markers and picker (static/js/photo-marker.js).
+        css = {"all": ["css/desk.css", "css/desk-photos.css"]}
         js = ["js/desk.js"]
 
     def get_queryset(self, request):
@@ -1074,3 +1108,114 @@ class ArticleAdmin(DeskTitles, MovesToTrash, VersionAdmin):
             # Reversion has just written the version back; its state goes back to the current.
             publishing.keep_state(article, state)
         return article
+
+
+# The photo library.
+
+PICKER_COUNT = 24  # the photos the editor's picker lists at once, the latest first
+
+
+def thumbnail_of(photo):
+    """Return the address of a library photo's narrowest width (its file, if it has none)."""
+    widths = renditions_of(photo.renditions, ORIGINAL)
+    return widths[0]["url"] if widths else photo.image.url
+
+
+class PhotoAdminForm(FocalPointForm, forms.ModelForm):
+    photo_field, focal_fields = "image", ("focal_x", "focal_y")
+    focal_x = focal_point_field("focal_x", Photo)
+    focal_y = focal_point_field("focal_y", Photo)
+
+    class Meta:
+        model = Photo
+        fields = ["image", "focal_x", "focal_y", "caption", "credit", "alt"]
+        widgets = {"image": LibraryPhotoInput}
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and "image" in self.changed_data:
+            validate_lead_image(image)  # the same checks as a lead photo's: content, size, pixels
+            return without_metadata(image)
+        return image
+
+    def clean_focal_x(self):
+        return self.focal_point("focal_x")
+
+    def clean_focal_y(self):
+        return self.focal_point("focal_y")
+
+
+@admin.register(Photo)
+class PhotoAdmin(DeskTitles, admin.ModelAdmin):
+    """The photo library: photos uploaded once, described once, placed in any article's body."""
+
+    add_title, change_title, view_title = _("New photo"), _("Edit the photo"), _("Photo")
+    form = PhotoAdminForm
+    list_display = ["thumbnail", "caption", "credit", "alt", "uploaded_by", "created_at"]
+    list_display_links = ["thumbnail", "caption"]
+    search_fields = ["caption", "credit", "alt"]
+    list_select_related = ["uploaded_by"]
+    list_per_page = 50
+    fields = ["image", ("focal_x", "focal_y"), "caption", "credit", "alt"]
+
+    class Media:
+        css = {"all": ["css/desk-photos.css"]}
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, photo):
+        return format_html(
+            '<img src="{}" alt="" width="120" class="library-thumbnail" loading="lazy">',
+            thumbnail_of(photo),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)  # the photo's file written under library/
+        new_photo = "image" in form.changed_data
+        if new_photo or form.focal_point_moved():
+            try:
+                obj.renditions = make_photo_renditions(
+                    obj.image, obj.focal_point, obj.renditions, crops_only=not new_photo
+                )
+            except OSError:  # the disk refused: the page shows the photo's file until saved again
+                logger.exception("Renditions not made for library photo %s", obj.pk)
+                self.message_user(
+                    request,
+                    gettext(
+                        "The photo was saved, but its sizes could not be made; save it again, "
+                        "and tell the technical team if it happens again."
+                    ),
+                    messages.ERROR,
+                )
+            else:
+                obj.save(update_fields=["renditions"])
+
+    def get_urls(self):
+        choices = self.admin_site.admin_view(self.choices_view)
+        return [path("choices/", choices, name="articles_photo_choices"), *super().get_urls()]
+
+    def choices_view(self, request):
+        """List the library's latest photos (or those searched, or named by id) for the editor."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photos = Photo.objects.all()
+        if ids := request.GET.get("ids"):
+            wanted = [int(pk) for pk in ids.split(",")[:PICKER_COUNT] if pk.isdigit()]
+            photos = photos.filter(pk__in=wanted)
+        elif words := request.GET.get("q", "").strip():
+            photos, _duplicates = self.get_search_results(request, photos, words)
+        return JsonResponse(
+            {
+                "photos": [
+                    {
+                        "id": photo.pk,
+                        "thumbnail": thumbnail_of(photo),
+                        "caption": photo.caption,
+                        "credit": photo.credit,
+                        "alt": photo.alt,
+                    }
+                    for photo in photos[:PICKER_COUNT]
+                ]
+            }
+        )

@@ -1,4 +1,4 @@
-"""Lead photos: checked by their content, resized once into the widths the pages ask for."""
+"""Photos (lead and library): checked by their content, resized once into the widths pages ask."""
 
 import contextlib
 import errno
@@ -280,11 +280,22 @@ def crops_need(boxes):
 
 def make_renditions(article, *, crops_only=False):
     """Write the lead photo's widths and crops once and return them; if the disk refuses, none."""
-    # crops_only: a new focal point; the photo's widths, already written, are kept as they are.
-    if not article.lead_image:
-        return {}
-    storage = article.lead_image.storage
     focal = (article.lead_image_focal_x, article.lead_image_focal_y)
+    return make_photo_renditions(
+        article.lead_image, focal, article.lead_image_renditions, crops_only=crops_only
+    )
+
+
+def make_photo_renditions(photo, focal, stored=None, *, crops_only=False):
+    """Write a stored photo's widths and its crops around the focal point once; return them.
+
+    `photo` is the field's file (a lead photo, a photo of the library), `stored` the renditions
+    it has. crops_only: a new focal point; the photo's widths, already written, are kept as they
+    are. If the disk refuses, what was written is removed and the OSError goes up.
+    """
+    if not photo:
+        return {}
+    storage = photo.storage
     written = []
 
     def write(image, name, size, box=None):
@@ -301,9 +312,9 @@ def make_renditions(article, *, crops_only=False):
         name = storage.save(name, ContentFile(buffer.getvalue()))
         return {"url": storage.url(name), "width": size[0], "height": size[1]}
 
-    article.lead_image.open("rb")
+    photo.open("rb")
     try:
-        with Image.open(article.lead_image) as source:
+        with Image.open(photo) as source:
             width, height = source.size
             if turn_upright(source) in SIDEWAYS:
                 width, height = height, width
@@ -314,13 +325,15 @@ def make_renditions(article, *, crops_only=False):
             image = working_copy(source, sizes[-1], least)
             # The working copy's pixels for one of the photo's, across and down.
             scale_x, scale_y = image.width / width, image.height / height
-            photo = article.lead_image.name
-            digest = hashlib.sha256(photo.encode()).hexdigest()[:16]
+            stored_name = photo.name
+            digest = hashlib.sha256(stored_name.encode()).hexdigest()[:16]
             # Crops are named by their focal point too: a new point gives new addresses (no cache
-            # shows the old crop), and an earlier version of the article keeps the files it names.
-            cut = hashlib.sha256(f"{photo} {focal[0]!r} {focal[1]!r}".encode()).hexdigest()[:16]
+            # shows the old crop), and an earlier version of an article keeps the files it names.
+            cut = hashlib.sha256(f"{stored_name} {focal[0]!r} {focal[1]!r}".encode()).hexdigest()[
+                :16
+            ]
             if crops_only:
-                renditions = {ORIGINAL: renditions_of(article.lead_image_renditions)}
+                renditions = {ORIGINAL: renditions_of(stored)}
             else:
                 renditions = {
                     ORIGINAL: [
@@ -350,7 +363,7 @@ def make_renditions(article, *, crops_only=False):
         remove_files(storage, written)
         raise
     finally:
-        article.lead_image.close()
+        photo.close()
     return renditions
 
 

@@ -1,4 +1,4 @@
-"""What the newsroom publishes: sections, bylines, speakers and their quotes, articles."""
+"""What the newsroom publishes: sections, bylines, speakers and their quotes, articles, photos."""
 
 import datetime as dt
 import re
@@ -38,6 +38,9 @@ BODY_EXTENSIONS = {
     # Where each quote stands, an empty <blockquote data-quote="ref">: its editor node is
     # static/js/quote-marker.js, its allow-list articles/markers.py (see newsroom/settings.py).
     "QuoteMarker": True,
+    # Where a photo of the library stands, an empty <figure data-photo="id">: its editor node is
+    # static/js/photo-marker.js, its allow-list articles/markers.py.
+    "PhotoMarker": True,
 }
 
 
@@ -308,6 +311,11 @@ class ArticleQuerySet(InvalidatingQuerySet, TrashQuerySet):
 CREDIT_LABEL = re.compile(r"(?:(?:photos?|crédits?|credits?)\b|©)", re.IGNORECASE)
 
 
+def credit_is_labelled(credit):
+    """Tell whether a photo credit already says what it is ("Photo : AFP", "© Ville de Rodez")."""
+    return CREDIT_LABEL.match(credit.strip()) is not None
+
+
 class Article(InvalidatingModel, Trashable):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -531,7 +539,7 @@ class Article(InvalidatingModel, Trashable):
     def credit_is_labelled(self):
         """Tell whether the photo credit already says what it is ("Photo : AFP", "© Ville de
         Rodez"): the page then shows it as typed, without a second "Photo :"."""
-        return CREDIT_LABEL.match(self.lead_image_credit.strip()) is not None
+        return credit_is_labelled(self.lead_image_credit)
 
     def is_published(self):
         return (
@@ -729,6 +737,82 @@ class EditorialNote(InvalidatingModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class Photo(InvalidatingModel):
+    """A photo of the library, uploaded once and shown in the body of any article."""
+
+    image = models.ImageField(
+        _("photo"),
+        upload_to="library/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text=_("JPEG, PNG or WebP."),
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The photo's widths and its crops, by ratio, as a lead photo's (articles/images.py).
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    caption = models.CharField(
+        _("caption"), max_length=300, blank=True, help_text=_("What the photo shows.")
+    )
+    credit = models.CharField(
+        _("photo credit"), max_length=120, blank=True, help_text=_("Photographer or agency.")
+    )
+    # Required: a photo in the text must be described to readers who cannot see it.
+    alt = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("Describes the photo for readers who cannot see it."),
+    )
+    focal_x = models.FloatField(
+        _("focal point, across"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Click the photo to set where its subject is: crops keep that point in."),
+    )
+    focal_y = models.FloatField(
+        _("focal point, down"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    objects = InvalidatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("library photo")
+        verbose_name_plural = _("photo library")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1) & Q(focal_y__gte=0, focal_y__lte=1),
+                name="library_focal_point_inside_photo",
+                violation_error_message=_("The focal point must lie inside the photo."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption or self.alt
+
+    @property
+    def focal_point(self):
+        return (self.focal_x, self.focal_y)
+
+    @property
+    def credit_is_labelled(self):
+        """Tell whether the credit already says what it is: shown as typed, without "Photo :"."""
+        return credit_is_labelled(self.credit)
 
 
 class HourlyViews(models.Model):

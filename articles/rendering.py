@@ -1,4 +1,5 @@
-"""Turn a stored body into what the article page shows: anchored subheads, quotes in place."""
+"""Turn a stored body into what the article page shows: anchored subheads, quotes and photos in
+place."""
 
 from functools import lru_cache
 from html import escape
@@ -7,38 +8,45 @@ from html.parser import HTMLParser
 from django.utils.text import slugify
 
 from articles import markers
+from articles.models import Photo
 
 QUOTE = "quote"  # the tag of a marker's block in body_blocks(): ("quote", ref)
+PHOTO = "photo"  # and of a photo marker's: ("photo", id), 0 for a figure that names no photo
 
 
 class _Blocks(HTMLParser):
     """Split sanitised rich text into its top-level blocks, giving subheads an anchor.
 
-    A quote marker becomes a ("quote", ref) block. One nested in another block (a list item, a
-    blockquote: the editor lets a journalist drag it there) stands after that block.
+    A quote marker becomes a ("quote", ref) block, a photo marker a ("photo", id) block. One
+    nested in another block (a list item, a blockquote: the editor lets a journalist drag it
+    there) stands after that block.
     """
 
     def __init__(self, *, anchors=True):
         super().__init__(convert_charrefs=False)
         self.blocks, self.depth, self.current, self.tag, self.anchors = [], 0, [], None, set()
         self.gives_anchors = anchors
-        self.nested_refs, self.skipped = [], 0  # markers in the current block; depth in one
+        self.nested, self.skipped = [], 0  # markers in the current block; depth in one
 
     def _attrs(self, attrs):
         return "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs)
 
-    def _marker(self, ref):
-        if self.depth == 0:
-            self.blocks.append((QUOTE, ref))
+    def _marker(self, tag, attrs):
+        """Take the tag as a marker's block and tell so, or tell it is no marker."""
+        if (ref := markers.ref_of(tag, attrs)) is not None:
+            block = (QUOTE, ref)
+        elif (photo := markers.photo_of(tag, attrs)) is not None:
+            block = (PHOTO, photo)
         else:
-            self.nested_refs.append(ref)
+            return False
+        (self.nested if self.depth else self.blocks).append(block)
+        return True
 
     def handle_starttag(self, tag, attrs):
-        if self.skipped:  # what a marker holds is not shown: the quote takes its place
+        if self.skipped:  # what a marker holds is not shown: the quote or photo takes its place
             self.skipped += tag != "br"
             return
-        if (ref := markers.ref_of(tag, attrs)) is not None:
-            self._marker(ref)
+        if self._marker(tag, attrs):
             self.skipped = 1
             return
         if self.depth == 0:
@@ -49,8 +57,7 @@ class _Blocks(HTMLParser):
     def handle_startendtag(self, tag, attrs):
         if self.skipped:
             return
-        if (ref := markers.ref_of(tag, attrs)) is not None:
-            self._marker(ref)
+        if self._marker(tag, attrs):
             return
         self.current.append(f"<{tag}{self._attrs(attrs)}>")
 
@@ -66,8 +73,8 @@ class _Blocks(HTMLParser):
                 anchor = self._anchor(html)
                 html = f'<{self.tag} id="{anchor}">' + html[len(self.tag) + 2 :]
             self.blocks.append((self.tag, html))
-            self.blocks.extend((QUOTE, ref) for ref in self.nested_refs)
-            self.current, self.nested_refs = [], []
+            self.blocks.extend(self.nested)
+            self.current, self.nested = [], []
 
     def handle_data(self, data):
         if not self.skipped:
@@ -96,7 +103,8 @@ class _Blocks(HTMLParser):
 
 @lru_cache(maxsize=1024)  # parsed once per body text and process, not on every request
 def body_blocks(body):
-    """Return the body's top-level blocks as (tag, html) pairs; a quote marker as ("quote", ref)."""
+    """Return the body's top-level blocks as (tag, html) pairs; a marker as ("quote", ref) or
+    ("photo", id)."""
     parser = _Blocks()
     parser.feed(body or "")
     parser.close()
@@ -108,15 +116,33 @@ def quote_refs(body):
     return list(dict.fromkeys(ref for tag, ref in body_blocks(body) if tag == QUOTE))
 
 
-def compose(body, quotes):
-    """Interleave body blocks and quotes: each quote stands where the body has its marker.
+def photo_ids(body):
+    """Return the ids of the library photos the body places, in its order, each once."""
+    return list(dict.fromkeys(pk for tag, pk in body_blocks(body) if tag == PHOTO and pk))
 
-    A marker whose quote is gone is dropped; a quote without a marker stands after the body.
+
+def body_photos(body):
+    """Return the library photos the body shows, by id: one query, none if it shows none."""
+    ids = photo_ids(body)
+    if not ids:
+        return {}
+    return {photo.pk: photo for photo in Photo.objects.filter(pk__in=ids)}
+
+
+def compose(body, quotes, photos=None):
+    """Interleave body blocks, quotes and photos: each stands where the body has its marker.
+
+    A marker whose quote or photo is gone is dropped; a quote without a marker stands after the
+    body. A photo may stand in several places; `photos` are by id (body_photos).
     """
     by_ref = {str(quote.ref): quote for quote in quotes}
+    photos = photos or {}
     items = []
     for tag, html in body_blocks(body):
-        if tag != QUOTE:
+        if tag == PHOTO:
+            if (photo := photos.get(html)) is not None:
+                items.append({"photo": photo})
+        elif tag != QUOTE:
             items.append({"html": html, "tag": tag})
         elif (quote := by_ref.pop(html, None)) is not None:
             items.append({"quote": quote})
@@ -138,7 +164,12 @@ def place_quotes(body, places):
     parser.close()
     parts, paragraphs = [*after.pop(0, [])], 0
     for tag, html in parser.blocks:
-        parts.append(markers.marker(html) if tag == QUOTE else html)
+        if tag == QUOTE:
+            parts.append(markers.marker(html))
+        elif tag == PHOTO:
+            parts.append(markers.photo_marker(html) if html else "")
+        else:
+            parts.append(html)
         if tag == "p":
             paragraphs += 1
             parts.extend(after.pop(paragraphs, []))

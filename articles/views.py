@@ -237,7 +237,9 @@ class ArticleDetailView(DetailView):
         prefetch_related_objects([article], *ARTICLE_DETAILS)
         context = context | {
             "article": article,
-            "blocks": rendering.compose(article.body, article.quotes.all()),
+            "blocks": rendering.compose(
+                article.body, article.quotes.all(), rendering.body_photos(article.body)
+            ),
             "json_ld": structured_data.news_article(article, self.request),
         }
         return {

@@ -167,15 +167,17 @@ X_FRAME_OPTIONS = "DENY"
 
 SITE_NAME = os.environ.get("SITE_NAME", "L’Écho des régions")
 
-# The rich-text editor's own extensions (django-prose-editor): the quote marker of article bodies,
-# its editor node (a static ES module) and what the server's sanitiser keeps of it. The processor
-# is imported, not named by its dotted path: django-prose-editor 0.28 cannot import one by name.
+# The rich-text editor's own extensions (django-prose-editor): the quote and photo markers of
+# article bodies, each its editor node (a static ES module) and what the server's sanitiser keeps
+# of it. The processors are imported, not named by their dotted path: django-prose-editor 0.28
+# cannot import one by name.
 from js_asset import static_lazy  # noqa: E402
 
-from articles.markers import allow_quote_markers  # noqa: E402
+from articles.markers import allow_photo_markers, allow_quote_markers  # noqa: E402
 
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {"js": [static_lazy("js/quote-marker.js")], "extensions": {"QuoteMarker": allow_quote_markers}}
+    {"js": [static_lazy("js/quote-marker.js")], "extensions": {"QuoteMarker": allow_quote_markers}},
+    {"js": [static_lazy("js/photo-marker.js")], "extensions": {"PhotoMarker": allow_photo_markers}},
 ]
 
 # Content Security Policy (django-csp): no inline script on the public site. JSON-LD is a data

@@ -8,6 +8,8 @@
                                                     (counts, "most commented")
     a section, author, organisation, speaker or     every article page (their names show on
     tag                                             any: the references), and every listing
+    a photo of the library                          every article page (any body may show it:
+                                                    a reference), and every listing
     more than MANY_ARTICLES articles at once         every article page, and every listing
 
 A change of the references alone leaves each article's own content as it was: after one, the
@@ -56,6 +58,7 @@ AFFECTS = {
     "articles.organisation": Affects(references=True),
     "articles.speaker": Affects(references=True),
     "taggit.tag": Affects(references=True),
+    "articles.photo": Affects(references=True),
 }
 
 

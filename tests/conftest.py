@@ -134,6 +134,8 @@ def desk_roles(transactional_db):
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     roles = dict(import_module("articles.migrations.0002_desk_roles").ROLES)
+    for name, dotted in import_module("articles.migrations.0013_photo_library").PHOTOS.items():
+        roles[name] = [*roles[name], *dotted]
     moderation = [
         *import_module("comments.migrations.0002_moderation_roles").MODERATION,
         *import_module("comments.migrations.0005_sanction_roles").SANCTIONS,
