@@ -382,6 +382,7 @@ class SpeakerView(ListedInParts, ListView):
         return (
             Quote.objects.filter(speaker=self.speaker, article__in=Article.objects.published())
             .select_related("article__section")
+            .defer("article__body", *(f"article__{name}" for name in NEVER_SHOWN))
             .order_by("-article__published_at", "pk")
         )
 

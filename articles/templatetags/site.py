@@ -101,6 +101,12 @@ def article_card(article, show_lede=False, eager=False, layout=None, crop=None, 
 
 
 @register.filter
+def card_photo(article, ratio):
+    """Return what an <img> needs of the article's lead photo cut at the ratio, or None."""
+    return images.card_photo(article, ratio)
+
+
+@register.filter
 def renditions(stored, ratio=images.ORIGINAL):
     """Return the lead photo's renditions of the photo whole, or of a crop ("16:9"…)."""
     return images.renditions_of(stored, ratio)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles import images
-from articles.models import Article, Author, Byline
+from articles.models import Article, Author, Byline, Quote
 from tests.conftest import clear_cache, make_article
 from tests.site.test_query_counts import page_counts
 
@@ -206,3 +206,16 @@ def test_the_article_page_shows_the_photo_whole_not_a_crop(client, section):
         f"{r['url']} {r['width']}w" for r in article.lead_image_renditions["original"]
     )
     assert (lead["width"], lead["height"]) == ("1000", "1000")
+
+
+def test_a_speaker_page_shows_each_article_with_its_photo(client, newsroom, speaker):
+    with_photo, without = newsroom
+    for article in (with_photo, without):
+        Quote.objects.create(article=article, speaker=speaker, text=f"Cité dans {article.slug}.")
+    page = get(client, speaker.get_absolute_url())
+    entries = {e.select_one("h3").get_text(strip=True): e for e in page.select(".speaker-quote")}
+    photo = entries["Le banc d’essai photographié"].select_one("img")
+    assert photo["alt"] == ALT and photo["loading"] == "lazy"
+    assert photo["srcset"].startswith(with_photo.lead_image_renditions["4:3"][0]["url"])
+    assert (photo["width"], photo["height"]) == ("1200", "900")
+    assert entries["Le banc d’essai sans photo"].select("img") == []
