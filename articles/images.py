@@ -218,6 +218,11 @@ def renditions_of(stored, ratio=ORIGINAL):
     return (stored or {}).get(ratio) or []
 
 
+def srcset(renditions):
+    """Return the srcset attribute's value of these renditions: "url 480w, url 800w…"."""
+    return ", ".join(f"{r['url']} {r['width']}w" for r in renditions)
+
+
 def card_photo(article, ratio):
     """Return what a card's <img> needs of the lead photo cut at the ratio, or None."""
     # Built once per card from the loaded renditions: no query, no storage call. A photo whose
@@ -229,7 +234,7 @@ def card_photo(article, ratio):
     widest = renditions[-1]
     return {
         "src": renditions[0]["url"],
-        "srcset": ", ".join(f"{r['url']} {r['width']}w" for r in renditions),
+        "srcset": srcset(renditions),
         "width": widest["width"],
         "height": widest["height"],
     }

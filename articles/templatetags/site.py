@@ -107,6 +107,12 @@ def card_photo(article, ratio):
 
 
 @register.filter
+def srcset(renditions):
+    """Return the srcset attribute's value of these renditions."""
+    return images.srcset(renditions)
+
+
+@register.filter
 def renditions(stored, ratio=images.ORIGINAL):
     """Return the lead photo's renditions of the photo whole, or of a crop ("16:9"…)."""
     return images.renditions_of(stored, ratio)
